@@ -1,0 +1,1 @@
+//! Evaluation: gold-labeled articles -> the pipeline's predictions -> metrics per stage.

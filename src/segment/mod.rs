@@ -1,0 +1,4 @@
+//! Segmentation: article text -> sections (headings) -> sentences.
+
+pub mod sections;
+pub mod sentences;

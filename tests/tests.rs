@@ -1,0 +1,12 @@
+//! One integration test binary, a module per area.
+
+mod util;
+
+mod claims;
+mod cli;
+mod corpus;
+mod entities;
+mod eval;
+mod load;
+mod segment;
+mod sentiment;
