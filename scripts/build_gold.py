@@ -133,9 +133,10 @@ def build(ann):
         et, ty, eid = row
         if ty not in TYPES:
             raise Problem(f"bad entity type {ty!r} for {et!r}")
+        # Mentions live in sentences: an occurrence in a heading line is skipped.
         i = find(text, et, pos, "entity", True)
-        if not any(s["start"] <= i and i + len(et) <= s["end"] for s in sentences):
-            raise Problem(f"entity {et!r} at {i} is not inside a sentence")
+        while not any(s["start"] <= i and i + len(et) <= s["end"] for s in sentences):
+            i = find(text, et, i + 1, "entity", True)
         entities.append({"start": i, "end": i + len(et), "text": et, "type": ty, "id": eid})
         pos = i + len(et)
 
