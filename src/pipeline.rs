@@ -4,8 +4,10 @@
 //! aggregate -> `Document` (everything filled in). Each stage edits the document in place.
 
 use crate::document::Document;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// One step of the pipeline. A stage reads what earlier stages wrote and adds its own part.
 pub trait Stage: Send + Sync {
@@ -15,11 +17,33 @@ pub trait Stage: Send + Sync {
     /// Edits one document in place.
     fn apply(&self, doc: &mut Document) -> Result<()>;
 
-    /// Edits many documents; a model stage overrides this to run one padded forward pass
-    /// over all of their sentences. The default runs [`Stage::apply`] on each, stopping at
-    /// the first error.
-    fn apply_batch(&self, docs: &mut [Document]) -> Result<()> {
-        docs.iter_mut().try_for_each(|doc| self.apply(doc))
+    /// Edits many documents, one result per document. The default runs [`Stage::apply`] on
+    /// each in parallel; a model stage overrides this to run one padded forward pass over the
+    /// sentences of all of them.
+    fn apply_batch(&self, docs: &mut [&mut Document]) -> Vec<Result<()>> {
+        docs.par_iter_mut().map(|doc| guarded(self.name(), doc, |d| self.apply(d))).collect()
+    }
+}
+
+/// Runs `f` on a document, turning a panic into that document's error.
+fn guarded(stage: &str, doc: &mut Document, f: impl FnOnce(&mut Document) -> Result<()>) -> Result<()> {
+    let origin = doc.origin.to_string();
+    match catch_unwind(AssertUnwindSafe(|| f(doc))) {
+        Ok(result) => result,
+        Err(panic) => Err(Error::Invalid(format!(
+            "{origin}: internal error in the {stage} stage: {}",
+            panic_message(&panic)
+        ))),
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a stage panicked".to_string()
     }
 }
 
@@ -61,9 +85,39 @@ impl Pipeline {
     /// Runs every stage on one document.
     pub fn run(&self, doc: &mut Document) -> Result<()> {
         for stage in &self.stages {
-            stage.apply(doc)?;
+            guarded(stage.name(), doc, |d| stage.apply(d))?;
         }
         Ok(())
+    }
+
+    /// Runs every stage over many documents, stage by stage, so that a model stage sees all
+    /// of them at once. One result per document: a document that fails a stage is skipped by
+    /// the later ones, and the others go on.
+    pub fn run_batch(&self, docs: &mut [Document]) -> Vec<Result<()>> {
+        let mut results: Vec<Result<()>> = docs.iter().map(|_| Ok(())).collect();
+        for stage in &self.stages {
+            let (healthy, slots): (Vec<&mut Document>, Vec<&mut Result<()>>) =
+                docs.iter_mut().zip(results.iter_mut()).filter(|(_, r)| r.is_ok()).unzip();
+            let mut healthy = healthy;
+            if healthy.is_empty() {
+                break;
+            }
+            let outcome = catch_unwind(AssertUnwindSafe(|| stage.apply_batch(&mut healthy)));
+            match outcome {
+                Ok(batch) => {
+                    for (slot, r) in slots.into_iter().zip(batch) {
+                        *slot = r;
+                    }
+                }
+                // A batch that panicked is retried one document at a time, to find the culprit.
+                Err(_) => {
+                    for (doc, slot) in healthy.into_iter().zip(slots) {
+                        *slot = guarded(stage.name(), doc, |d| stage.apply(d));
+                    }
+                }
+            }
+        }
+        results
     }
 
     /// The stage names, in order.

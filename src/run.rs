@@ -15,7 +15,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 /// Settings of one `analyze` run.
@@ -80,10 +79,7 @@ pub fn analyze_to(options: &Options, pipeline: &Pipeline, w: &mut impl Write) ->
             break;
         }
         let mut bytes = 0u64;
-        chunk
-            .par_iter_mut()
-            .map(|loaded| process(loaded, pipeline, options.with_text))
-            .collect_into_vec(&mut lines);
+        process(&mut chunk, pipeline, options.with_text, &mut lines);
         for (loaded, line) in chunk.iter().zip(&lines) {
             summary.articles += 1;
             match loaded {
@@ -100,41 +96,49 @@ pub fn analyze_to(options: &Options, pipeline: &Pipeline, w: &mut impl Write) ->
     Ok(summary)
 }
 
-/// One article in, one serialized record out; a failing stage or a panic becomes an error record.
-fn process(loaded: &mut Loaded, pipeline: &Pipeline, with_text: bool) -> Vec<u8> {
-    let mut line = Vec::new();
-    if let Ok(doc) = loaded {
-        let outcome = catch_unwind(AssertUnwindSafe(|| pipeline.run(doc)));
-        let error = match outcome {
-            Ok(Ok(())) => match output::write_record(doc, with_text, &mut line) {
-                Ok(()) => return line,
-                Err(e) => e,
-            },
-            Ok(Err(e)) => e,
-            Err(panic) => Error::Invalid(format!("{}: internal error while processing: {}", doc.origin, panic_message(&panic))),
+/// Loaded articles in, one serialized record per article out (in `lines`, same order). An
+/// article that fails a stage, or whose record cannot be written, becomes an error record.
+fn process(chunk: &mut Vec<Loaded>, pipeline: &Pipeline, with_text: bool, lines: &mut Vec<Vec<u8>>) {
+    // Run the pipeline over the documents of the chunk together, then put them back.
+    let mut docs: Vec<Document> = Vec::with_capacity(chunk.len());
+    let mut placeholders = Vec::with_capacity(chunk.len());
+    for (i, loaded) in chunk.iter_mut().enumerate() {
+        if let Ok(doc) = loaded {
+            placeholders.push(i);
+            docs.push(std::mem::replace(doc, Document::from_text("", "")));
+        }
+    }
+    let results = pipeline.run_batch(&mut docs);
+    for ((i, doc), result) in placeholders.into_iter().zip(docs).zip(results) {
+        chunk[i] = match result {
+            Ok(()) => Ok(doc),
+            Err(e) => Err(failed(&doc, e)),
         };
-        line.clear();
-        *loaded = Err(failed(doc, error));
     }
-    if let Err(f) = loaded {
-        // Writing to a Vec cannot fail.
-        let _ = output::write_error(f, &mut line);
-    }
-    line
+    chunk
+        .par_iter_mut()
+        .map(|loaded| {
+            let mut line = Vec::new();
+            if let Ok(doc) = loaded {
+                match output::write_record(doc, with_text, &mut line) {
+                    Ok(()) => return line,
+                    Err(e) => {
+                        line.clear();
+                        *loaded = Err(failed(doc, e));
+                    }
+                }
+            }
+            if let Err(f) = loaded {
+                // Writing to a Vec cannot fail.
+                let _ = output::write_error(f, &mut line);
+            }
+            line
+        })
+        .collect_into_vec(lines);
 }
 
 fn failed(doc: &Document, error: Error) -> Failed {
     Failed { id: doc.id.clone(), source: doc.origin.to_string(), error }
-}
-
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a stage panicked".to_string()
-    }
 }
 
 /// A progress bar over the input's bytes (articles, articles/s, ETA); hidden unless asked for.
