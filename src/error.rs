@@ -35,6 +35,10 @@ pub enum Error {
     Binary { location: String },
     #[error("{location}: unsupported file type (expected .txt, .md, .html, .htm, .json or .jsonl)")]
     UnsupportedType { location: String },
+    #[error("{location}: expected a JSON object (a record with a `text` field)")]
+    NotAnObject { location: String },
+    #[error("{location}: field `{field}` must be a string or a number")]
+    BadField { location: String, field: &'static str },
     #[error("{what}: {message}")]
     Model { what: String, message: String },
     #[error("{0}")]
