@@ -72,3 +72,23 @@ macro_rules! assert_json_eq {
         }
     }};
 }
+
+/// A plain-text document of `sentences` joined by single spaces, with one `Sentence` per
+/// entry (section 0, nothing else filled in), as the sentence splitter would leave it.
+pub fn document_of(sentences: &[&str]) -> finnews::Document {
+    let text = sentences.join(" ");
+    let mut doc = finnews::Document::from_text("test", &text);
+    let mut start = 0;
+    for s in sentences {
+        let span = finnews::Span::new(start, start + s.len());
+        doc.sentences.push(finnews::document::Sentence {
+            span,
+            section: 0,
+            sentiment: None,
+            claim: None,
+            entities: vec![],
+        });
+        start += s.len() + 1;
+    }
+    doc
+}
