@@ -5,8 +5,9 @@
 //!
 //! Sentiment of a group of sentences: the mean of their label probabilities. Its label is
 //! positive or negative when the mean positive and negative mass differ by more than
-//! [`POLAR_MARGIN`], neutral otherwise; so one strongly worded sentence among ten neutral
-//! facts still tips a section, while an even mix stays neutral.
+//! [`POLAR_MARGIN`], neutral otherwise; so a few strongly worded sentences among neutral facts
+//! still tip a section, while an even mix stays neutral. Its score is the mean probability of
+//! the label chosen.
 //!
 //! Claim attribution: a sentence's claim counts for every company linked in it; a sentence
 //! that names no company counts for the article's main company (the most mentioned one,
@@ -145,11 +146,11 @@ impl Mean {
         let probs = Probs { positive: self.positive / n, negative: self.negative / n, neutral: self.neutral / n };
         let diff = probs.positive - probs.negative;
         let (label, score) = if diff > POLAR_MARGIN {
-            (Polarity::Positive, 0.5 + diff / 2.0)
+            (Polarity::Positive, probs.positive)
         } else if diff < -POLAR_MARGIN {
-            (Polarity::Negative, 0.5 - diff / 2.0)
+            (Polarity::Negative, probs.negative)
         } else {
-            (Polarity::Neutral, 1.0 - diff.abs())
+            (Polarity::Neutral, probs.neutral)
         };
         Some(Sentiment { label, score: score.clamp(0.0, 1.0), probs: Some(probs) })
     }
