@@ -53,6 +53,26 @@ fn bench(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
+    // Each stage alone, on documents that went through the stages before it.
+    for (k, stage) in pipeline.stages().iter().enumerate() {
+        let mut ready = docs.clone();
+        for doc in &mut ready {
+            for earlier in &pipeline.stages()[..k] {
+                earlier.apply(doc).unwrap();
+            }
+        }
+        group.bench_function(format!("stage {k}: {}", stage.name()), |b| {
+            b.iter_batched_ref(
+                || ready.clone(),
+                |docs| {
+                    for doc in docs.iter_mut() {
+                        stage.apply(doc).unwrap();
+                    }
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        });
+    }
     group.finish();
 }
 

@@ -120,6 +120,11 @@ impl Pipeline {
         results
     }
 
+    /// The stages, in order (benchmarks time them one by one).
+    pub fn stages(&self) -> &[Box<dyn Stage>] {
+        &self.stages
+    }
+
     /// The stage names, in order.
     pub fn stage_names(&self) -> Vec<&'static str> {
         self.stages.iter().map(|s| s.name()).collect()
