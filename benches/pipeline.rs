@@ -37,9 +37,9 @@ fn bench(c: &mut Criterion) {
     let docs = corpus();
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
 
-    c.bench_function("build pipeline", |b| b.iter(|| black_box(Pipeline::default_pipeline().unwrap())));
+    c.bench_function("build pipeline", |b| b.iter(|| black_box(Pipeline::fast().unwrap())));
 
-    let pipeline = Pipeline::default_pipeline().unwrap();
+    let pipeline = Pipeline::fast().unwrap();
     let mut group = c.benchmark_group("rule stages");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function(format!("corpus ({} articles, {} KB), one core", docs.len(), bytes / 1024), |b| {

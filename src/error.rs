@@ -41,6 +41,18 @@ pub enum Error {
     BadField { location: String, field: &'static str },
     #[error("{what}: {message}")]
     Model { what: String, message: String },
+    #[error("{what}: {source}")]
+    Tensor {
+        what: String,
+        #[source]
+        source: Box<candle_core::Error>,
+    },
+    #[error("{what}: {source}")]
+    Tokenizer {
+        what: String,
+        #[source]
+        source: tokenizers::Error,
+    },
     #[error("{0}")]
     Serialize(#[from] serde_json::Error),
     #[error("{0}")]

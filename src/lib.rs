@@ -11,6 +11,7 @@
 pub mod aggregate;
 pub mod claims;
 pub mod document;
+pub mod encoder;
 pub mod entities;
 pub mod error;
 pub mod eval;
@@ -20,6 +21,7 @@ pub mod pipeline;
 pub mod run;
 pub mod segment;
 pub mod sentiment;
+pub mod train;
 
 pub use document::{Document, Span};
 pub use error::{Error, Result};

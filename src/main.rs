@@ -5,7 +5,7 @@ mod cli;
 use anyhow::Context;
 use clap::Parser;
 use cli::{Cli, Command};
-use finnews::{Error, Pipeline, run};
+use finnews::{Error, Pipeline, eval, run};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Analyze { mut inputs, output, threads, quiet, progress, no_text } => {
+        Command::Analyze { mut inputs, output, threads, quiet, progress, no_text, fast } => {
             set_threads(threads)?;
             if inputs.is_empty() {
                 if io::stdin().is_terminal() {
@@ -35,7 +35,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 }
                 inputs.push("-".to_string());
             }
-            let pipeline = Pipeline::default_pipeline().context("building the pipeline")?;
+            let pipeline = build_pipeline(fast)?;
             let options = run::Options {
                 inputs,
                 output,
@@ -53,11 +53,56 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { gold, json, format, threads } => {
+        Command::Eval { gold, json, format, threads, fast } => {
             set_threads(threads)?;
-            let pipeline = Pipeline::default_pipeline().context("building the pipeline")?;
-            let _ = (gold, json, format, pipeline);
-            anyhow::bail!("eval is not available yet")
+            let pipeline = build_pipeline(fast)?;
+            let format = match format {
+                cli::EvalFormat::Gold => eval::Format::Gold,
+                cli::EvalFormat::Phrasebank => eval::Format::Phrasebank,
+                cli::EvalFormat::FinerOrd => eval::Format::FinerOrd,
+                cli::EvalFormat::Sentences => eval::Format::Sentences,
+            };
+            let report = eval::evaluate(&gold, format, &pipeline)?;
+            let mut out = io::stdout().lock();
+            if json {
+                serde_json::to_writer(&mut out, &report.to_json())?;
+                writeln!(out)?;
+            } else {
+                report.write_table(&mut out)?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train { model: cli::TrainCommand::Sentiment(args) } => {
+            let report = finnews::train::train(&args.config()).context("training the sentiment model")?;
+            let best = report.best;
+            println!(
+                "epoch {}: held-out accuracy {:.4} ({} sentences), agree 100: {:.4} ({}); {:.1} min",
+                report.best_epoch, best.all, best.all_n, best.agree100, best.agree100_n,
+                report.wall_seconds / 60.0
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train { model: cli::TrainCommand::Ner(args) } => {
+            let report = finnews::train::ner::train(&args.config()).context("training the NER head")?;
+            println!(
+                "epoch {}: held-out FiNER-ORD F1 {:.4} (rules alone {:.4}); val {:.4}; {:.1} min",
+                report.best_epoch, report.held.finer_merged.f1, report.held.finer_rules.f1,
+                report.val.finer_merged.f1, report.wall_seconds / 60.0
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train { model: cli::TrainCommand::Claims(args) } => {
+            let report = finnews::train::claims::train(&args.config()).context("training the claim head")?;
+            let cv = &report.cv_calibrated;
+            println!(
+                "cross-validated macro-F1 {:.4}, accuracy {:.4} ({} sentences), temperature {:.3}; {:.1} min",
+                cv.macro_f1, cv.accuracy, cv.sentences, report.temperature, report.wall_seconds / 60.0
+            );
+            if let Some(m) = &report.measured {
+                println!("{}: macro-F1 {:.4}, accuracy {:.4}", m.path.display(), m.head.macro_f1, m.head.accuracy);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Schema => {
             let mut out = io::stdout().lock();
@@ -66,6 +111,11 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn build_pipeline(fast: bool) -> anyhow::Result<Pipeline> {
+    let pipeline = if fast { Pipeline::fast() } else { Pipeline::default_pipeline() };
+    pipeline.context("building the pipeline")
 }
 
 fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {

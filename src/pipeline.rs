@@ -51,6 +51,9 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
+    /// Rules only: lexicon sentiment and cue claims instead of the encoder, for huge dumps.
+    pub fast: bool,
+    pub encoder: crate::encoder::Config,
     pub sections: crate::segment::sections::Config,
     pub sentences: crate::segment::sentences::Config,
     pub entities: crate::entities::Config,
@@ -70,16 +73,25 @@ impl Pipeline {
             Box::new(crate::segment::sections::Sections::new(&config.sections)),
             Box::new(crate::segment::sentences::Sentences::new(&config.sentences)),
             Box::new(crate::entities::Entities::new(&config.entities)?),
-            Box::new(crate::sentiment::Lexicon::new(&config.sentiment)?),
+            if config.fast {
+                Box::new(crate::sentiment::Lexicon::new(&config.sentiment)?)
+            } else {
+                Box::new(crate::encoder::SentimentModel::embedded(&config.encoder)?)
+            },
             Box::new(crate::claims::Cues::new(&config.claims)?),
             Box::new(crate::aggregate::Aggregate),
         ];
         Ok(Pipeline { stages })
     }
 
-    /// The default pipeline.
+    /// The default pipeline: the encoder for sentiment, rules for the rest.
     pub fn default_pipeline() -> Result<Self> {
         Pipeline::new(&Config::default())
+    }
+
+    /// The rules-only pipeline (`--fast`).
+    pub fn fast() -> Result<Self> {
+        Pipeline::new(&Config { fast: true, ..Config::default() })
     }
 
     /// Runs every stage on one document.

@@ -221,7 +221,7 @@ fn large_article_is_processed() {
     let paragraph = "Intel Corp. said on Monday that revenue rose 3.5% to $12.1 billion. Analysts at the bank expect margins to recover next year, although costs remain high.\n\n";
     let big: String = paragraph.repeat(20 * 1024 * 1024 / paragraph.len() + 1);
     std::fs::write(&path, &big).unwrap();
-    let out = run(&["analyze", path.to_str().unwrap(), "--no-text"], None);
+    let out = run(&["analyze", path.to_str().unwrap(), "--no-text", "--fast"], None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let recs = records(&out);
     assert_eq!(recs.len(), 1);

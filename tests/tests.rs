@@ -5,6 +5,7 @@ mod util;
 mod claims;
 mod cli;
 mod corpus;
+mod encoder;
 mod entities;
 mod eval;
 mod load;

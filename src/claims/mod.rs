@@ -58,6 +58,8 @@
 //! LM words that only approximate a number ("nearly 12%") or name a topic ("risks") are not
 //! hedges, nor is the month "May".
 
+pub mod model;
+
 use crate::document::{Claim, ClaimLabel, Document, Entity, Polarity, Sentence, Sentiment};
 use crate::error::{Error, Result};
 use crate::pipeline::Stage;
@@ -546,7 +548,7 @@ pub fn main_company(entities: &[Entity]) -> Option<&str> {
 }
 
 /// Whether the sentence names listed companies, none of them `main`.
-fn rivals_only(sentence: &Sentence, entities: &[Entity], main: Option<&str>) -> bool {
+pub fn rivals_only(sentence: &Sentence, entities: &[Entity], main: Option<&str>) -> bool {
     let Some(main) = main else { return false };
     let mut any = false;
     for id in sentence

@@ -209,8 +209,9 @@ fn pounds_of_weight(text: &str, m: &str, end: usize) -> bool {
 fn previous_word(text: &str, start: usize) -> Option<&str> {
     let before = text[..start].trim_end();
     let from = before
-        .rfind(|c: char| !c.is_alphanumeric() && c != '-')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| !c.is_alphanumeric() && c != '-')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let word = before[from..].trim_end_matches('-');
     (!word.is_empty()).then_some(word)
 }
