@@ -21,11 +21,18 @@ Rows of the table:
 * end to end: one fresh process each time, from start to exit: interpreter or binary start,
   imports, model load, tokenization and one pass over all sentences; the median of
   ``--runs``, with that process's peak resident memory.
-* ``finnews analyze``: the whole pipeline (segmentation, entities, sentiment, claims, JSON
-  output) on a JSON Lines file of one record per sentence, as a user would run it.
+* ``finnews analyze``: the whole default pipeline (segmentation, entities, the encoder's
+  sentiment and claim heads, JSON output) on a JSON Lines file of one record per sentence,
+  as a user would run it; and the same with ``--fast`` (rules only).
 
-Also measured: peak memory of ``finnews analyze`` over ``corpus/articles``, and how close the
-two stacks' embeddings are (cosine), to show that both compute the same function.
+Also measured: peak memory of ``finnews analyze`` (and ``--fast``) over ``corpus/articles``,
+and how close the two stacks' embeddings are (cosine), to show that both compute the same
+function. ``--shipped`` adds the embedded sentiment model's ``predict`` (same computation
+plus its head). Progress goes to standard error, the report to standard output.
+
+A machine without the base model or cargo can run it too: ``--base-model models/sentiment``
+(the fine-tuned weights, in both stacks), ``--encoder-bench`` a built one-shot binary,
+``--no-analyze``; pin both stacks to the same cores with ``taskset -c 0,1``.
 
 Usage (from the repository root; set the venv up as in
 ``scripts/requirements-encoder-bench.txt``)::
@@ -63,6 +70,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--max-tokens", type=int, default=256)
     p.add_argument("--skip-build", action="store_true", help="use the built binaries as they are")
     p.add_argument("--no-analyze", action="store_true", help="leave out the `finnews analyze` rows")
+    p.add_argument("--shipped", action="store_true",
+                   help="also time the embedded sentiment model's predictions")
+    p.add_argument("--encoder-bench", type=Path,
+                   help="a built binary of benches/encoder.rs' one-shot mode (default: cargo's)")
     p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     return p.parse_args()
 
@@ -279,23 +290,24 @@ def main() -> None:
         build = ["cargo", "build", "--release"]
         if not args.no_analyze:
             subprocess.run(build, cwd=ROOT, check=True)
-    exe = bench_executable(not args.skip_build)
+    exe = args.encoder_bench.resolve() if args.encoder_bench else bench_executable(not args.skip_build)
     med = statistics.median
 
-    # Encode only, in process: one warm-up pass each, then timed passes taken in turns, so
-    # that a change in the machine's load falls on every stack alike. finnews runs a fresh
-    # process per turn (load, warm-up, one timed pass); only the timed pass is counted.
-    dump = tmp / "rust.f32"
-    same = {"ENCODER_BENCH_MODEL": args.base_model}
+    # Encode only, in process: load, one warm-up pass, then the timed passes.
+    note(f"{n} sentences; sentence-transformers: load, warm-up, {args.runs} passes")
     py = PythonStack(args, sentences)
-    py_runs, rs, shipped = [], [], []
-    for _ in range(args.runs):
-        py_runs.append(py.time_once())
-        rs.append(rust_one_shot(exe, sentences_file, args.threads, ENCODER_BENCH_RUNS=1,
-                                ENCODER_BENCH_DUMP=dump, **same))
-        shipped.append(rust_one_shot(exe, sentences_file, args.threads, ENCODER_BENCH_RUNS=1))
-    rs_runs = [r["runs_s"][0] for r in rs]
-    shipped_runs = [r["runs_s"][0] for r in shipped]
+    py_runs = [py.time_once() for _ in range(args.runs)]
+    note(f"sentence-transformers: load {py.load_s:.2f} s, passes {fmt(py_runs)} s")
+    dump = tmp / "rust.f32"
+    rs = rust_one_shot(exe, sentences_file, args.threads, ENCODER_BENCH_RUNS=args.runs,
+                       ENCODER_BENCH_DUMP=dump, ENCODER_BENCH_MODEL=args.base_model)
+    rs_runs = rs["runs_s"]
+    note(f"finnews: load {rs['load_s']:.2f} s, passes {fmt(rs_runs)} s")
+    shipped = None
+    if args.shipped:
+        shipped = rust_one_shot(exe, sentences_file, args.threads, ENCODER_BENCH_RUNS=args.runs)
+        note(f"finnews shipped model: load {shipped['load_s']:.2f} s, "
+             f"passes {fmt(shipped['runs_s'])} s")
     rs_emb = np.fromfile(dump, dtype="<f4").reshape(n, -1)
     py_emb = np.asarray(py.embeddings, dtype=np.float32)
     cos = (rs_emb * py_emb).sum(1) / (
@@ -315,12 +327,15 @@ def main() -> None:
                   ENCODER_BENCH_RUNS="1", RAYON_NUM_THREADS=str(args.threads))
     an_cmd = [str(binary), "analyze", "--threads", str(args.threads), "-q", "--no-text",
               "-o", str(tmp / "out.jsonl"), str(records_file)]
-    e2e = {"python": [], "rust": [], "analyze": []}
+    fast_cmd = [*an_cmd, "--fast"]
+    e2e = {"python": [], "rust": [], "analyze": [], "analyze --fast": []}
     for _ in range(args.runs):
         e2e["python"].append(run_measured(py_cmd))
         e2e["rust"].append(run_measured(rs_cmd, env=rs_env))
         if not args.no_analyze:
             e2e["analyze"].append(run_measured(an_cmd))
+            e2e["analyze --fast"].append(run_measured(fast_cmd))
+        note("end to end: " + ", ".join(f"{k} {v[-1][0]:.2f} s" for k, v in e2e.items() if v))
     for label, results in e2e.items():
         if any(rc != 0 for _, _, rc in results):
             sys.exit(f"{label} end-to-end run failed")
@@ -331,7 +346,9 @@ def main() -> None:
     mem_cmd = [str(binary), "analyze", "--threads", str(args.threads), "-q",
                "-o", str(tmp / "articles.jsonl"), str(args.articles)]
     if not args.no_analyze:
+        note("peak memory of analyze over the articles")
         mem_rss, mem_wall = peak_rss_time_v(mem_cmd)
+        mem_fast_rss, mem_fast_wall = peak_rss_time_v([*mem_cmd, "--fast"])
         articles_bytes = sum(p.stat().st_size for p in args.articles.rglob("*") if p.is_file())
     load_after = os.getloadavg()
 
@@ -340,11 +357,8 @@ def main() -> None:
 
     rs_sps = n / med(rs_runs)
     py_sps = n / med(py_runs)
-    shipped_sps = n / med(shipped_runs)
     py_e2e_s = med(wall["python"])
     rs_e2e_s = med(wall["rust"])
-    pipeline_src = (ROOT / "src/pipeline.rs").read_text(encoding="utf-8")
-    model_in_pipeline = "SentimentModel" in pipeline_src or "encoder::" in pipeline_src
 
     print(f"\n## Encoder speed: {n} sentences ({len(gold)} gold + {len(fpb)} FPB), "
           f"{args.threads} threads, batch {args.batch_size}, window {args.max_tokens}\n")
@@ -354,42 +368,45 @@ def main() -> None:
         ("sentence-transformers (torch)", f"encode (median of {args.runs})",
          py_tokens, py_sps, 1.0, "-"),
         ("finnews encoder (candle), same weights", f"embed (median of {args.runs})",
-         rs[0]["mean_tokens"], rs_sps, rs_sps / py_sps, "-"),
-        ("finnews shipped sentiment model", f"predict (median of {args.runs})",
-         shipped[0]["mean_tokens"], shipped_sps, shipped_sps / py_sps, "-"),
+         rs["mean_tokens"], rs_sps, rs_sps / py_sps, "-"),
         ("sentence-transformers (torch)", "end to end: process, load, encode",
          py_tokens, n / py_e2e_s, 1.0, f"{rss['python']} MiB"),
         ("finnews encoder (candle), same weights", "end to end: process, load, embed",
-         rs[0]["mean_tokens"], n / rs_e2e_s, py_e2e_s / rs_e2e_s, f"{rss['rust']} MiB"),
+         rs["mean_tokens"], n / rs_e2e_s, py_e2e_s / rs_e2e_s, f"{rss['rust']} MiB"),
     ]
+    if shipped:
+        shipped_sps = n / med(shipped["runs_s"])
+        rows.insert(2, ("finnews shipped sentiment model", f"predict (median of {args.runs})",
+                        shipped["mean_tokens"], shipped_sps, shipped_sps / py_sps, "-"))
     if not args.no_analyze:
         an_e2e_s = med(wall["analyze"])
         rows.append(("`finnews analyze`", "end to end: whole pipeline, 1 record a sentence",
                      None, n / an_e2e_s, py_e2e_s / an_e2e_s, f"{rss['analyze']} MiB"))
+        fast_s = med(wall["analyze --fast"])
+        rows.append(("`finnews analyze --fast`", "end to end: rules only, 1 record a sentence",
+                     None, n / fast_s, py_e2e_s / fast_s, f"{rss['analyze --fast']} MiB"))
     for stack, timed, t, sps, ratio, mem in rows:
         tcell = f"{t:.1f}" if t is not None else "-"
         print(f"| {stack} | {timed} | {n} | {tcell} | {sps:,.0f} | {ratio:.2f}x | {mem} |")
     print()
     print("ratio: sentences/s over sentence-transformers' in the same scope (encode rows against"
           " its encode, end-to-end rows against its end to end).")
-    print(f"model: {args.base_model} (both stacks, f32) and, for the shipped row, the model "
-          "embedded in finnews (f16 weights, computed in f32).")
-    print(f"model load: sentence-transformers {py_load_s:.2f} s; finnews "
-          f"{med(r['load_s'] for r in rs):.2f} s (folder), "
-          f"{med(r['load_s'] for r in shipped):.2f} s (embedded).")
-    print(f"timed passes (s): sentence-transformers {fmt(py_runs)}; finnews {fmt(rs_runs)}; "
-          f"shipped {fmt(shipped_runs)}.")
+    print(f"model: {args.base_model} in both stacks, computed in f32"
+          + (" (shipped row: the model embedded in finnews)." if shipped else "."))
+    print(f"model load: sentence-transformers {py_load_s:.2f} s; finnews {rs['load_s']:.2f} s"
+          + (f" (embedded model: {shipped['load_s']:.2f} s)." if shipped else "."))
+    print(f"timed passes (s): sentence-transformers {fmt(py_runs)}; finnews {fmt(rs_runs)}"
+          + (f"; shipped {fmt(shipped['runs_s'])}." if shipped else "."))
     print(f"end to end (s): python {fmt(wall['python'])}; finnews {fmt(wall['rust'])}"
-          + ("" if args.no_analyze else f"; analyze {fmt(wall['analyze'])}") + ".")
+          + ("" if args.no_analyze else f"; analyze {fmt(wall['analyze'])}; "
+             f"analyze --fast {fmt(wall['analyze --fast'])}") + ".")
     print(f"embeddings, finnews vs sentence-transformers: cosine min {cos.min():.6f}, "
           f"mean {cos.mean():.6f}; max |difference| {max_abs:.2e}.")
-    print(f"threads: torch {py_threads} (torch {torch.__version__}), candle {rs[0]['threads']}.")
+    print(f"threads: torch {py_threads} (torch {torch.__version__}), candle {rs['threads']}.")
     if not args.no_analyze:
-        if not model_in_pipeline:
-            print("note: src/pipeline.rs does not run the encoder yet, so `finnews analyze` "
-                  "here is the rule stages only.")
         print(f"peak memory of `finnews analyze` over {args.articles} "
-              f"({articles_bytes // 1024} KB): {mem_rss} MiB max RSS, {mem_wall:.2f} s.")
+              f"({articles_bytes // 1024} KB): {mem_rss} MiB max RSS, {mem_wall:.2f} s; "
+              f"with --fast: {mem_fast_rss} MiB, {mem_fast_wall:.2f} s.")
     print(f"load average: {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
           f"{os.cpu_count()} CPUs, {len(os.sched_getaffinity(0))} usable.")
 
@@ -397,16 +414,22 @@ def main() -> None:
     print("```")
     print(f"{shlex.join([sys.executable, *sys.argv])}  # this script; in process: load, "
           f"1 warm-up + {args.runs} timed model.encode(sentences, batch_size={args.batch_size})")
-    for model in (f"ENCODER_BENCH_MODEL={args.base_model} ", ""):
-        print(f"ENCODER_BENCH_SENTENCES={sentences_file} {model}ENCODER_BENCH_RUNS=1 "
+    for model in (f"ENCODER_BENCH_MODEL={args.base_model} ", "")[: 2 if shipped else 1]:
+        print(f"ENCODER_BENCH_SENTENCES={sentences_file} {model}ENCODER_BENCH_RUNS={args.runs} "
               f"RAYON_NUM_THREADS={args.threads} {exe}")
     print(shlex.join(py_cmd))
     print(" ".join(f"{k}={rs_env[k]}" for k in sorted(rs_env) if k.startswith(("ENCODER", "RAYON")))
           + " " + str(exe))
     if not args.no_analyze:
         print(shlex.join(an_cmd))
+        print(shlex.join(fast_cmd))
         print(shlex.join(["/usr/bin/time", "-v", *mem_cmd]))
+        print(shlex.join(["/usr/bin/time", "-v", *mem_cmd, "--fast"]))
     print("```")
+
+
+def note(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def fmt(xs) -> str:

@@ -156,6 +156,9 @@ pub struct TrainNer {
     pub inner: Option<usize>,
     #[arg(long)]
     pub dropout: Option<f64>,
+    /// Dropout on the head's inputs.
+    #[arg(long)]
+    pub input_dropout: Option<f64>,
     /// Loss weight of the O tag.
     #[arg(long)]
     pub o_weight: Option<f64>,
@@ -185,6 +188,7 @@ impl TrainNer {
             lr: self.lr.unwrap_or(d.lr),
             inner: self.inner.unwrap_or(d.inner),
             dropout: self.dropout.unwrap_or(d.dropout),
+            input_dropout: self.input_dropout.unwrap_or(d.input_dropout),
             o_weight: self.o_weight.unwrap_or(d.o_weight),
             layers: if self.layers.is_empty() { d.layers } else { self.layers.clone() },
             predictions: self.predictions.clone(),

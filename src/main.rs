@@ -10,6 +10,12 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // candle's element-wise thread pool busy-waits, which costs more than it gains on a few
+    // shared cores; matrix products still use every core. Set before any thread starts.
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+        // SAFETY: no other thread exists yet.
+        unsafe { std::env::set_var("CANDLE_NUM_THREADS", "1") };
+    }
     let cli = Cli::parse();
     match execute(cli.command) {
         Ok(code) => code,

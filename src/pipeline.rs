@@ -69,22 +69,23 @@ pub struct Pipeline {
 impl Pipeline {
     /// Builds every stage from its configuration.
     pub fn new(config: &Config) -> Result<Self> {
-        let stages: Vec<Box<dyn Stage>> = vec![
+        let mut stages: Vec<Box<dyn Stage>> = vec![
             Box::new(crate::segment::sections::Sections::new(&config.sections)),
             Box::new(crate::segment::sentences::Sentences::new(&config.sentences)),
             Box::new(crate::entities::Entities::new(&config.entities)?),
-            if config.fast {
-                Box::new(crate::sentiment::Lexicon::new(&config.sentiment)?)
-            } else {
-                Box::new(crate::encoder::SentimentModel::embedded(&config.encoder)?)
-            },
-            Box::new(crate::claims::Cues::new(&config.claims)?),
-            Box::new(crate::aggregate::Aggregate),
         ];
+        if config.fast {
+            stages.push(Box::new(crate::sentiment::Lexicon::new(&config.sentiment)?));
+            stages.push(Box::new(crate::claims::Cues::new(&config.claims)?));
+        } else {
+            // One encoder pass feeds both the sentiment head and the claim head.
+            stages.push(Box::new(crate::encoder::ModelStage::embedded(&config.encoder, &config.claims)?));
+        }
+        stages.push(Box::new(crate::aggregate::Aggregate));
         Ok(Pipeline { stages })
     }
 
-    /// The default pipeline: the encoder for sentiment, rules for the rest.
+    /// The default pipeline: the encoder for sentiment and claims, rules for the rest.
     pub fn default_pipeline() -> Result<Self> {
         Pipeline::new(&Config::default())
     }

@@ -3,6 +3,7 @@
 mod util;
 
 mod claims;
+mod claims_model;
 mod cli;
 mod corpus;
 mod encoder;

@@ -306,6 +306,10 @@ pub struct Batch<'a> {
     /// Heading embeddings of every document; [`Place::heading`] indexes them (empty when
     /// headings were not asked for).
     pub headings: &'a [Vec<f32>],
+    /// Every encoder layer's output `[rows, seq, hidden]` and each row's word pieces with
+    /// offsets, for token-level heads (empty unless asked for, see [`read_token_batches`]).
+    pub layers: &'a [Tensor],
+    pub encodings: &'a [&'a tokenizers::Encoding],
 }
 
 /// Runs the encoder once over every sentence of `docs` (sorted by length, in padded batches)
@@ -317,6 +321,19 @@ pub fn read_batches(
     cues: &Cues,
     docs: &[&Document],
     with_headings: bool,
+    f: impl FnMut(&Batch) -> Result<()>,
+) -> Result<()> {
+    read_token_batches(model, cues, docs, with_headings, false, f)
+}
+
+/// [`read_batches`]; with `with_tokens`, each batch also carries every layer's output and the
+/// rows' word pieces ([`crate::encoder::Encoder::for_each_token_batch`]), from the same pass.
+pub fn read_token_batches(
+    model: &SentimentModel,
+    cues: &Cues,
+    docs: &[&Document],
+    with_headings: bool,
+    with_tokens: bool,
     mut f: impl FnMut(&Batch) -> Result<()>,
 ) -> Result<()> {
     let polarities = polarities(model)?;
@@ -350,7 +367,10 @@ pub fn read_batches(
     };
     let mut rows = Vec::new();
     let mut evidence = Vec::new();
-    model.encoder().for_each_batch(&texts, |positions, pooled| {
+    let mut read = |positions: &[usize],
+                    pooled: &Tensor,
+                    layers: &[Tensor],
+                    encodings: &[&tokenizers::Encoding]| {
         rows.clear();
         evidence.clear();
         for (&i, p) in positions.iter().zip(model.head().probs(pooled)?) {
@@ -372,8 +392,19 @@ pub fn read_batches(
             pooled,
             evidence: &evidence,
             headings: &headings,
+            layers,
+            encodings,
         })
-    })
+    };
+    if with_tokens {
+        model.encoder().for_each_token_batch(&texts, |b| {
+            read(b.positions, b.pooled, b.layers, b.encodings)
+        })
+    } else {
+        model
+            .encoder()
+            .for_each_batch(&texts, |positions, pooled| read(positions, pooled, &[], &[]))
+    }
 }
 
 /// The layers' logits `[rows, labels]` for standardized inputs: each layer is

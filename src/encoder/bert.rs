@@ -268,6 +268,25 @@ impl Bert {
     /// real tokens) -> `[batch, seq, hidden]`. Sequences longer than the position table fail;
     /// callers truncate first.
     pub fn forward(&self, ids: &Tensor, mask: &Tensor, mode: &Mode) -> Result<Tensor> {
+        self.forward_with(ids, mask, mode, |_| ())
+    }
+
+    /// The output of every layer `[batch, seq, hidden]`, first to last (the last is
+    /// [`Bert::forward`]'s result), from the same single pass.
+    pub fn forward_layers(&self, ids: &Tensor, mask: &Tensor, mode: &Mode) -> Result<Vec<Tensor>> {
+        let mut layers = Vec::with_capacity(self.layers.len());
+        self.forward_with(ids, mask, mode, |xs| layers.push(xs.clone()))?;
+        Ok(layers)
+    }
+
+    /// [`Bert::forward`], handing each layer's output to `each` on the way, first to last.
+    pub fn forward_with(
+        &self,
+        ids: &Tensor,
+        mask: &Tensor,
+        mode: &Mode,
+        mut each: impl FnMut(&Tensor),
+    ) -> Result<Tensor> {
         let c = &self.config;
         let (batch, seq) = ids.dims2()?;
         let dev = ids.device();
@@ -308,6 +327,7 @@ impl Bert {
             let inter = self.activate(&layer.inter.forward(&xs_attn)?)?;
             let out = mode.dropout(&layer.out.forward(&inter)?, c.hidden_dropout_prob)?;
             xs = layer.out_norm.forward(&(out + xs_attn)?, mode)?;
+            each(&xs);
         }
         Ok(xs)
     }

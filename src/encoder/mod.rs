@@ -29,7 +29,7 @@ pub mod bert;
 pub mod stage;
 
 pub use bert::{Bert, BertConfig, Mode, SplitMix64};
-pub use stage::SentimentModel;
+pub use stage::{ModelStage, SentimentModel};
 
 use crate::error::{Error, Result};
 use candle_core::{DType, Device, Module, Tensor};
@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
-use tokenizers::{Tokenizer, TruncationParams};
+use tokenizers::{Encoding, Tokenizer, TruncationParams};
 
 /// The fine-tuned sentiment model's weights (f16 safetensors, classifier included).
 pub const SENTIMENT_WEIGHTS: &[u8] = include_bytes!("../../models/sentiment/model.safetensors");
@@ -245,6 +245,52 @@ impl Encoder {
         Ok(enc.get_ids().to_vec())
     }
 
+    /// The word pieces of a sentence with their byte offsets and words, cut to the window
+    /// (the ids are those of [`Encoder::tokenize`]).
+    pub fn encode(&self, text: &str) -> Result<Encoding> {
+        let text = truncate_bytes(text, self.max_bytes);
+        self.tokenizer
+            .encode(text, true)
+            .map_err(tokenizer_err("tokenizing"))
+    }
+
+    /// [`Encoder::for_each_batch`] for heads that also read single word pieces: the same
+    /// batches and pooled embeddings, plus every layer's output and each row's word pieces
+    /// with offsets ([`Encoder::encode`]), from the same forward pass.
+    pub fn for_each_token_batch(
+        &self,
+        texts: &[&str],
+        mut f: impl FnMut(&TokenBatch) -> Result<()>,
+    ) -> Result<()> {
+        let encodings: Vec<Encoding> = texts
+            .par_iter()
+            .map(|t| self.encode(t))
+            .collect::<Result<_>>()?;
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| (encodings[i].len(), i));
+        for chunk in order.chunks(self.config.batch_size) {
+            let rows: Vec<&[u32]> = chunk.iter().map(|&i| encodings[i].get_ids()).collect();
+            let batch = Batch::new(&rows)?;
+            let layers = self
+                .bert
+                .forward_layers(&batch.ids, &batch.mask, &Mode::Eval)
+                .map_err(tensor_err("running the encoder"))?;
+            let last = layers.last().ok_or_else(|| Error::Model {
+                what: "encoder".into(),
+                message: "no layers".into(),
+            })?;
+            let pooled = bert::mean_pool(last, &batch.mask).map_err(tensor_err("pooling"))?;
+            let encodings: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
+            f(&TokenBatch {
+                positions: chunk,
+                pooled: &pooled,
+                layers: &layers,
+                encodings: &encodings,
+            })?;
+        }
+        Ok(())
+    }
+
     /// Pooled embeddings `[rows, hidden]` of one batch of tokenized sentences.
     pub fn forward(&self, rows: &[&[u32]]) -> Result<Tensor> {
         let batch = Batch::new(rows)?;
@@ -295,6 +341,18 @@ impl Encoder {
         })?;
         Ok(out)
     }
+}
+
+/// One batch of [`Encoder::for_each_token_batch`].
+pub struct TokenBatch<'a> {
+    /// The input positions of the rows.
+    pub positions: &'a [usize],
+    /// Mean-pooled embeddings `[rows, hidden]`.
+    pub pooled: &'a Tensor,
+    /// Every layer's output `[rows, seq, hidden]`, first to last.
+    pub layers: &'a [Tensor],
+    /// Each row's word pieces, with byte offsets into its text and word ids.
+    pub encodings: &'a [&'a Encoding],
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.

@@ -19,9 +19,14 @@
 //! Over many documents ([`Stage::apply_batch`]) the sentences of all of them are gathered,
 //! sorted by length and run in padded batches, one forward pass each; the label is the most
 //! probable class and the score its probability.
+//!
+//! [`ModelStage`], the default pipeline's model stage, runs that same pass once for two heads:
+//! sentiment, and claims ([`crate::claims::model`]).
 
 use super::{Checkpoint, Config, Encoder, Head};
-use crate::document::{Document, Polarity, Probs, Sentiment};
+use crate::claims::Cues;
+use crate::claims::model::{ClaimModel, read_batches};
+use crate::document::{Claim, Document, Polarity, Probs, Sentiment};
 use crate::error::{Error, Result};
 use crate::pipeline::Stage;
 
@@ -150,6 +155,92 @@ impl SentimentModel {
 impl Stage for SentimentModel {
     fn name(&self) -> &'static str {
         "sentiment"
+    }
+
+    fn apply(&self, doc: &mut Document) -> Result<()> {
+        self.apply_all(&mut [doc])
+    }
+
+    fn apply_batch(&self, docs: &mut [&mut Document]) -> Vec<Result<()>> {
+        match self.apply_all(docs) {
+            Ok(()) => docs.iter().map(|_| Ok(())).collect(),
+            // Find out which documents fail, one at a time.
+            Err(_) => docs.iter_mut().map(|d| self.apply(d)).collect(),
+        }
+    }
+}
+
+/// Sentiment and claims from one encoder pass: `Document.sentences` -> each sentence's
+/// `sentiment` and `claim`.
+///
+/// The pooled embedding of each sentence feeds the sentiment head and the claim head
+/// ([`crate::claims::model`]); the claim head also reads the cue stage's scores (computed with
+/// the model's sentiment), the sentence's place in the article and its section heading.
+/// `hedged` is the cue stage's hedge evidence, as in the rules-only pipeline.
+pub struct ModelStage {
+    sentiment: SentimentModel,
+    claims: ClaimModel,
+    cues: Cues,
+}
+
+impl ModelStage {
+    /// The models embedded in the binary (`models/sentiment/`, `models/claims/`).
+    pub fn embedded(encoder: &Config, claims: &crate::claims::Config) -> Result<Self> {
+        Ok(ModelStage::new(
+            SentimentModel::embedded(encoder)?,
+            ClaimModel::embedded()?,
+            Cues::new(claims)?,
+        ))
+    }
+
+    pub fn new(sentiment: SentimentModel, claims: ClaimModel, cues: Cues) -> Self {
+        ModelStage {
+            sentiment,
+            claims,
+            cues,
+        }
+    }
+
+    pub fn sentiment(&self) -> &SentimentModel {
+        &self.sentiment
+    }
+
+    pub fn claims(&self) -> &ClaimModel {
+        &self.claims
+    }
+
+    /// Runs the encoder once over every sentence of every document, sorted and batched.
+    fn apply_all(&self, docs: &mut [&mut Document]) -> Result<()> {
+        let mut out: Vec<Vec<Option<(Sentiment, Claim)>>> = docs
+            .iter()
+            .map(|d| vec![None; d.sentences.len()])
+            .collect();
+        let refs: Vec<&Document> = docs.iter().map(|d| &**d).collect();
+        let headings = self.claims.reads_headings();
+        read_batches(&self.sentiment, &self.cues, &refs, headings, |batch| {
+            let claims = self
+                .claims
+                .predict(batch.pooled, batch.evidence, batch.headings)?;
+            for ((&(d, k), e), c) in batch.rows.iter().zip(batch.evidence).zip(claims) {
+                out[d][k] = Some((e.sentiment, c));
+            }
+            Ok(())
+        })?;
+        for (doc, results) in docs.iter_mut().zip(out) {
+            for (s, r) in doc.sentences.iter_mut().zip(results) {
+                if let Some((sentiment, claim)) = r {
+                    s.sentiment = Some(sentiment);
+                    s.claim = Some(claim);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Stage for ModelStage {
+    fn name(&self) -> &'static str {
+        "sentiment+claims"
     }
 
     fn apply(&self, doc: &mut Document) -> Result<()> {

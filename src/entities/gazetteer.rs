@@ -143,6 +143,8 @@ pub struct Gazetteer {
     symbols: HashMap<String, CompanyId>,
     by_ticker: HashMap<String, CompanyId>,
     first_names: std::collections::HashSet<String>,
+    /// Whether every given name is one capital and small ASCII letters ("Jane").
+    first_names_plain: bool,
 }
 
 static EMBEDDED: OnceLock<std::result::Result<Gazetteer, String>> = OnceLock::new();
@@ -176,6 +178,7 @@ impl Gazetteer {
             .flat_map(str::split_whitespace)
             .map(str::to_string)
             .collect();
+        let first_names_plain = first_names_plain(&first_names);
         let by_ticker = b
             .companies
             .iter()
@@ -188,6 +191,7 @@ impl Gazetteer {
             symbols: b.symbols,
             by_ticker,
             first_names,
+            first_names_plain,
         })
     }
 
@@ -215,6 +219,19 @@ impl Gazetteer {
     pub fn is_first_name(&self, word: &str) -> bool {
         self.first_names.contains(word)
     }
+
+    /// Whether every listed given name is one capital and small ASCII letters ("Jane"), as
+    /// the shipped list is; the PERSON rules then look for given names cheaply.
+    pub fn first_names_are_plain(&self) -> bool {
+        self.first_names_plain
+    }
+}
+
+fn first_names_plain(names: &std::collections::HashSet<String>) -> bool {
+    names.iter().all(|n| {
+        let b = n.as_bytes();
+        b.len() >= 2 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_lowercase)
+    })
 }
 
 /// One spelling for every symbol: `BRK-B`, `BRK/B` and `BRK.B` are the same share class.
@@ -511,6 +528,7 @@ mod tests {
         assert_eq!(g.company(g.symbol("brk-b").unwrap()).ticker, "BRK.B");
         assert_eq!(g.company(g.symbol("VOD.L").unwrap()).ticker, "VOD");
         assert!(g.is_first_name("Jane"));
+        assert!(g.first_names_are_plain());
     }
 
     #[test]

@@ -30,6 +30,7 @@
 
 pub mod gazetteer;
 pub mod names;
+pub mod ner;
 pub mod patterns;
 pub mod rules;
 pub mod tickers;

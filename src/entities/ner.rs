@@ -26,7 +26,7 @@
 //! shipped encoder; [`NerHead::check_encoder`] refuses an encoder whose weights differ from the
 //! ones the head was trained on.
 
-use crate::document::{Entity, EntityType, Span};
+use crate::document::{Document, Entity, EntityType, Span};
 use crate::encoder::bert::Mode;
 use crate::encoder::{Checkpoint, tensor_err};
 use crate::entities::gazetteer::{CompanyId, Gazetteer, Referent};
@@ -72,10 +72,13 @@ pub const EXTRA: usize = 3 * SHAPE + RULE;
 #[serde(default)]
 pub struct Config {
     /// A model mention may replace rule PERSON, LOC and ORG mentions that link to no company
-    /// ("Georgia Power" over the place "Georgia").
+    /// and that it holds whole ("Georgia Power" over the place "Georgia").
     pub replace_unlinked: bool,
     /// A model ORG written exactly as a gazetteer name of a listed company links to it.
     pub link_names: bool,
+    /// A model ORG that holds a linked rule ORG ("BHP Billiton" around "BHP") replaces it
+    /// and keeps its link.
+    pub extend_linked: bool,
     /// The least mean tag probability a model mention needs.
     pub min_score: f32,
 }
@@ -85,6 +88,7 @@ impl Default for Config {
         Config {
             replace_unlinked: true,
             link_names: true,
+            extend_linked: true,
             min_score: 0.5,
         }
     }
@@ -120,25 +124,37 @@ impl HeadConfig {
 /// A short hash of the encoder's last layer (its output projection and layer norm), enough to
 /// tell two trained encoders apart.
 pub fn encoder_fingerprint(checkpoint: &Checkpoint) -> Result<String> {
-    let last = checkpoint.config.num_hidden_layers.saturating_sub(1);
+    fingerprint(checkpoint.config.num_hidden_layers, |name| {
+        checkpoint.tensors.get(name).cloned()
+    })
+}
+
+/// [`encoder_fingerprint`] of a weights file (safetensors) of an encoder with `layers` layers,
+/// reading only the two weights it hashes.
+pub fn weights_fingerprint(weights: &[u8], layers: usize) -> Result<String> {
+    let file = candle_core::safetensors::SliceSafetensors::new(weights)
+        .map_err(tensor_err("reading encoder weights"))?;
+    fingerprint(layers, |name| file.load(name, &Device::Cpu).ok())
+}
+
+fn fingerprint(layers: usize, get: impl Fn(&str) -> Option<Tensor>) -> Result<String> {
+    let last = layers.saturating_sub(1);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in ["output.dense.weight", "output.LayerNorm.weight"] {
         let name = format!("encoder.layer.{last}.{part}");
-        let t = checkpoint
-            .tensors
-            .get(&name)
-            .or_else(|| checkpoint.tensors.get(&format!("bert.{name}")))
+        let t = get(&name)
+            .or_else(|| get(&format!("bert.{name}")))
             .ok_or_else(|| Error::Model {
                 what: "encoder".into(),
                 message: format!("no weight {name}"),
             })?;
+        // Rounded to f16 as stored, so the f16 file and the f32 weights it came from agree.
         let values = t
             .flatten_all()
             .and_then(|t| t.to_dtype(DType::F16))
             .and_then(|t| t.to_dtype(DType::F32))
             .and_then(|t| t.to_vec1::<f32>())
             .map_err(tensor_err("fingerprinting the encoder"))?;
-        // Rounded to f16 as stored, so the f16 file and the f32 weights it came from agree.
         for v in values {
             for b in v.to_bits().to_le_bytes() {
                 hash ^= b as u64;
@@ -443,6 +459,11 @@ impl Linker {
     }
 }
 
+/// The head's weights (f16 safetensors), embedded in the binary.
+pub const HEAD_WEIGHTS: &[u8] = include_bytes!("../../models/ner/head.safetensors");
+/// The head's [`HeadConfig`].
+pub const HEAD_CONFIG: &str = include_str!("../../models/ner/config.json");
+
 /// The trained head with the gazetteer names a model ORG may link to.
 pub struct NerHead {
     config: HeadConfig,
@@ -489,21 +510,24 @@ impl NerHead {
         })
     }
 
+    /// The head embedded in the binary (`models/ner/`).
+    pub fn embedded() -> Result<Self> {
+        NerHead::from_bytes(HEAD_WEIGHTS, HEAD_CONFIG.as_bytes())
+    }
+
     pub fn config(&self) -> &HeadConfig {
         &self.config
     }
 
-    /// Fails unless `checkpoint` is the encoder the head was trained on.
-    pub fn check_encoder(&self, checkpoint: &Checkpoint) -> Result<()> {
-        let found = encoder_fingerprint(checkpoint)?;
-        if found != self.config.encoder_fingerprint
-            || checkpoint.config.hidden_size != self.config.hidden_size
-        {
+    /// Fails unless `fingerprint` ([`encoder_fingerprint`]) is that of the encoder the head
+    /// was trained on.
+    pub fn check_encoder(&self, fingerprint: &str) -> Result<()> {
+        if fingerprint != self.config.encoder_fingerprint {
             return Err(Error::Model {
                 what: "NER head".into(),
                 message: format!(
-                    "trained on encoder {}, but the encoder is {found}; retrain it with \
-                     `finnews train ner`",
+                    "trained on encoder {}, but the encoder is {fingerprint}; retrain the head \
+                     with `finnews train ner`",
                     self.config.encoder_fingerprint
                 ),
             });
@@ -606,6 +630,91 @@ impl NerHead {
     }
 }
 
+/// The recognizer as a part of the model stage: the head, the merge settings, and the
+/// mentions it finds over one pass of the encoder.
+pub struct NerModel {
+    head: NerHead,
+    config: Config,
+}
+
+impl NerModel {
+    /// The embedded head, checked against the embedded sentiment encoder it reads.
+    pub fn embedded(config: &Config) -> Result<Self> {
+        let head = NerHead::embedded()?;
+        let encoder: crate::encoder::BertConfig =
+            serde_json::from_str(crate::encoder::SENTIMENT_CONFIG).map_err(|source| {
+                Error::Json {
+                    location: "model config.json".into(),
+                    source,
+                }
+            })?;
+        head.check_encoder(&weights_fingerprint(
+            crate::encoder::SENTIMENT_WEIGHTS,
+            encoder.num_hidden_layers,
+        )?)?;
+        Ok(NerModel::new(head, config))
+    }
+
+    pub fn new(head: NerHead, config: &Config) -> Self {
+        NerModel {
+            head,
+            config: config.clone(),
+        }
+    }
+
+    pub fn head(&self) -> &NerHead {
+        &self.head
+    }
+
+    /// Adds the mentions of one encoder batch to `found` (one list per document): row `i` is
+    /// sentence `rows[i].1` of document `docs[rows[i].0]`, `layers` every layer's output of
+    /// the batch and `encodings` the rows' word pieces with offsets.
+    pub fn read_batch(
+        &self,
+        docs: &[&Document],
+        rows: &[(usize, usize)],
+        layers: &[Tensor],
+        encodings: &[&Encoding],
+        found: &mut [Vec<Mention>],
+    ) -> Result<()> {
+        let prepared: Vec<Prepared> = rows
+            .iter()
+            .zip(encodings)
+            .map(|(&(d, k), enc)| {
+                let doc = docs[d];
+                let span = doc.sentences[k].span;
+                self.head
+                    .prepare(span.of(&doc.text), span.start, enc, &doc.entities)
+            })
+            .collect();
+        let refs: Vec<&Prepared> = prepared.iter().collect();
+        for (&(d, _), m) in rows.iter().zip(self.head.mentions(layers, &refs)?) {
+            found[d].extend(m);
+        }
+        Ok(())
+    }
+
+    /// Merges a document's mentions (from [`NerModel::read_batch`], in any order) into its
+    /// entities, and points each sentence at its entities again.
+    pub fn finish(&self, doc: &mut Document, mut found: Vec<Mention>) {
+        found.sort_by_key(|m| m.span);
+        let rules = std::mem::take(&mut doc.entities);
+        doc.entities = self.head.merge(&doc.text, rules, &found, &self.config);
+        let mut next = 0;
+        for sentence in &mut doc.sentences {
+            sentence.entities.clear();
+            while next < doc.entities.len() && doc.entities[next].span.start < sentence.span.start
+            {
+                next += 1;
+            }
+            while next < doc.entities.len() && sentence.span.contains(doc.entities[next].span) {
+                sentence.entities.push(next);
+                next += 1;
+            }
+        }
+    }
+}
+
 /// Whether a rule entity always stays: it links a company, or is not a PERSON, LOC or ORG.
 fn protected(e: &Entity) -> bool {
     e.id.is_some() || begin_tag(e.kind).is_none()
@@ -632,11 +741,31 @@ pub fn merge(
             .take_while(|e| e.span.start < m.span.end)
             .count();
         let hits = &out[from..from + overlapping];
-        let free = if config.replace_unlinked {
-            !hits.iter().any(protected)
+        // A longer ORG around a linked company name ("BHP Billiton" around "BHP") keeps the
+        // company's link.
+        let mut inherited = None;
+        let mut free = true;
+        for e in hits.iter().filter(|e| protected(e)) {
+            let extends = config.extend_linked
+                && m.kind == EntityType::Org
+                && e.kind == EntityType::Org
+                && m.span.contains(e.span)
+                && inherited.is_none();
+            if extends {
+                inherited = Some((e.id.clone(), e.name.clone()));
+            } else {
+                free = false;
+            }
+        }
+        // Unlinked rule mentions give way only to a model mention that holds them whole
+        // ("Georgia Power" over "Georgia", never "Office of" over "Office of the Comptroller
+        // of the Currency").
+        let unlinked = hits.iter().filter(|e| !protected(e));
+        if config.replace_unlinked {
+            free &= unlinked.clone().all(|e| m.span.contains(e.span));
         } else {
-            hits.is_empty()
-        };
+            free &= unlinked.count() == 0;
+        }
         if !free {
             continue;
         }
@@ -645,8 +774,9 @@ pub fn merge(
             continue;
         }
         out.drain(from..from + overlapping);
-        let (id, name) = match m.kind {
-            EntityType::Org if config.link_names => {
+        let (id, name) = match (m.kind, inherited) {
+            (_, Some(link)) => link,
+            (EntityType::Org, None) if config.link_names => {
                 link(name).map_or((None, None), |(i, n)| (Some(i), Some(n)))
             }
             _ => (None, None),

@@ -21,9 +21,12 @@
 //! Spans never include hedges: the patterns start at the number or the currency sign, so
 //! "nearly 12%" gives "12%". Every pattern is one regex compiled once, linear in the text.
 
+use super::names::byte_classes;
 use super::{Candidate, Source};
 use crate::document::{EntityType, Span};
-use regex::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
+use std::cell::RefCell;
 
 /// A number: "628", "3.5", "1,250,000.75".
 const NUM: &str = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)";
@@ -104,7 +107,9 @@ fn date(relative: bool) -> String {
     format!("{b}(?:{})", alts.join("|"))
 }
 
-/// A year after a preposition: "in 2026", "since 2019", "by 2030".
+/// A year after a preposition: "in 2026", "since 2019", "by 2030" (read by hand, see
+/// [`year_after_preposition`]; the pattern says what it reads).
+#[cfg(test)]
 fn year_after() -> String {
     r"(?-u:\b)(?:[Ii]n|[Ss]ince|[Bb]y|[Dd]uring|[Uu]ntil|[Tt]hrough|[Ff]rom|[Bb]efore|[Aa]fter|of|for|between|and|to)\s+((?:19|20)[0-9]{2})(?-u:\b)".to_string()
 }
@@ -116,26 +121,74 @@ const BEFORE_MAY: &[&str] = &[
     "From", "During", "Until", "Through", "Before", "After",
 ];
 
+/// The words before a year that [`year_after`] takes.
+const BEFORE_YEAR: &[&str] = &[
+    "In", "in", "Since", "since", "By", "by", "During", "during", "Until", "until", "Through",
+    "through", "From", "from", "Before", "before", "After", "after", "of", "for", "between",
+    "and", "to",
+];
+
+/// Currency codes and "Rs", which may open an amount: "USD 5", "Rs 40".
+const CURRENCY_MARKS: &[&str] = &[
+    "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "CHF", "CAD", "AUD", "HKD", "INR", "KRW", "Rs",
+];
+
+/// The first letters of what may follow a number and a space in an amount: a scale
+/// ("million", "crore"), a currency word ("euros", "yen"), a code ("USD") or a country
+/// ("Hong Kong dollars").
+const AFTER_AMOUNT: &[u8] = b"tbmcldepsyrwfUCAHSNTEGJ";
+
+/// What may stand right before `$` in an amount: "US$", "C$", "HK$".
+const DOLLAR_PREFIXES: &[&str] = &["U.S.", "US", "CA", "AU", "NZ", "HK", "NT", "C", "A", "S", "R"];
+
 /// The value patterns, compiled once.
+///
+/// Each pattern is tried only where one of its matches can start, as an anchored search:
+/// at the numbers, currency signs and date words of a sentence, which a cheap scan finds.
+/// Since a search from the start of the sentence would find the same leftmost match at the
+/// first such place (and every match starts at one), the results are those of searching the
+/// whole sentence, at a fraction of the cost. A year after a preposition is read by hand.
 pub struct Patterns {
     money: Regex,
     percent: Regex,
     date: Regex,
-    year: Regex,
+    relative_dates: bool,
+}
+
+/// Where each kind of value may start in one sentence, found by one scan.
+#[derive(Default)]
+struct Starts {
+    money: Vec<usize>,
+    percent: Vec<usize>,
+    date: Vec<usize>,
+    /// Years after a preposition: already matches.
+    years: Vec<usize>,
+}
+
+thread_local! {
+    /// Reused by every sentence a thread reads.
+    static STARTS: RefCell<Starts> = RefCell::default();
 }
 
 impl Patterns {
     pub fn new(relative_dates: bool) -> Self {
+        let build = |pattern: String, what: &str| {
+            Regex::new(&pattern).unwrap_or_else(|e| panic!("{what} pattern: {e}"))
+        };
         Patterns {
-            money: Regex::new(&money()).expect("money pattern"),
-            percent: Regex::new(&percent()).expect("percent pattern"),
-            date: Regex::new(&date(relative_dates)).expect("date pattern"),
-            year: Regex::new(&year_after()).expect("year pattern"),
+            money: build(money(), "money"),
+            percent: build(percent(), "percent"),
+            date: build(date(relative_dates), "date"),
+            relative_dates,
         }
     }
 
     /// Pushes every MONEY, PERCENT and DATE candidate of `text` (a sentence at byte `offset`).
     pub(crate) fn find(&self, text: &str, offset: usize, out: &mut Vec<Candidate>) {
+        STARTS.with_borrow_mut(|starts| self.find_from(text, offset, out, starts));
+    }
+
+    fn find_from(&self, text: &str, offset: usize, out: &mut Vec<Candidate>, at: &mut Starts) {
         let push = |out: &mut Vec<Candidate>, start: usize, end: usize, kind| {
             out.push(Candidate::new(
                 Span::new(offset + start, offset + end),
@@ -143,47 +196,303 @@ impl Patterns {
                 Source::Pattern,
             ));
         };
-        let digits = text.bytes().any(|b| b.is_ascii_digit());
-        if digits {
-            for m in self.money.find_iter(text) {
-                if !word_before_ok(text, m.start()) || pounds_of_weight(text, m.as_str(), m.end()) {
-                    continue;
-                }
-                push(out, m.start(), m.end(), EntityType::Money);
+        self.starts(text, at);
+        let b = text.as_bytes();
+        anchored(&self.money, text, &at.money, |start, end| {
+            if word_before_ok(text, start) && !pounds_of_weight(text, &text[start..end], end) {
+                push(out, start, end, EntityType::Money);
             }
-            for m in self.percent.find_iter(text) {
-                let mut start = m.start();
-                let signed = !m.as_str().starts_with(|c: char| c.is_ascii_digit());
-                if signed
-                    && text[..start]
-                        .chars()
-                        .next_back()
-                        .is_some_and(|c| c.is_alphanumeric() || c == '.')
-                {
-                    // "1-2%" was read from its first number; a sign glued to a word is a hyphen.
-                    start += m.as_str().find(|c: char| c.is_ascii_digit()).unwrap_or(0);
-                }
-                push(out, start, m.end(), EntityType::Percent);
+        });
+        anchored(&self.percent, text, &at.percent, |mut start, end| {
+            let m = &text[start..end];
+            let signed = !m.starts_with(|c: char| c.is_ascii_digit());
+            if signed
+                && text[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '.')
+            {
+                // "1-2%" was read from its first number; a sign glued to a word is a hyphen.
+                start += m.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
             }
-            for caps in self.year.captures_iter(text) {
-                let y = caps.get(1).unwrap();
-                if !number_continues(text, y.end()) {
-                    push(out, y.start(), y.end(), EntityType::Date);
-                }
+            push(out, start, end, EntityType::Percent);
+        });
+        for &y in &at.years {
+            if !number_continues(text, y + 4) {
+                push(out, y, y + 4, EntityType::Date);
             }
         }
-        for m in self.date.find_iter(text) {
-            if number_continues(text, m.end()) || !word_before_ok(text, m.start()) {
-                continue;
+        anchored(&self.date, text, &at.date, |start, end| {
+            if number_continues(text, end) || !word_before_ok(text, start) {
+                return;
             }
-            if m.as_str() == "May"
-                && !previous_word(text, m.start()).is_some_and(|w| BEFORE_MAY.contains(&w))
+            if &b[start..end] == b"May"
+                && !previous_word(text, start).is_some_and(|w| BEFORE_MAY.contains(&w))
             {
-                continue;
+                return;
             }
-            push(out, m.start(), m.end(), EntityType::Date);
+            push(out, start, end, EntityType::Date);
+        });
+    }
+
+    /// Fills `at` with every place where a value of `text` may start: a superset of where
+    /// the patterns match.
+    fn starts(&self, text: &str, at: &mut Starts) {
+        let b = text.as_bytes();
+        for list in [&mut at.money, &mut at.percent, &mut at.date, &mut at.years] {
+            list.clear();
+        }
+        if !text.is_ascii() {
+            let signs = text.char_indices().filter(|(_, c)| "€£¥₹₩₽".contains(*c));
+            at.money.extend(signs.map(|(i, _)| i));
+        }
+        let dollar = |d: usize, money: &mut Vec<usize>| {
+            for prefix in DOLLAR_PREFIXES {
+                if text[..d].ends_with(prefix) {
+                    money.push(d - prefix.len());
+                }
+            }
+            money.push(d);
+        };
+        for_each_ascii_word_start(b, |p, starts_word| {
+            if !starts_word {
+                dollar(p, &mut at.money);
+                return;
+            }
+            if b[p].is_ascii_digit() {
+                if amount_may_follow(b, p) {
+                    at.money.push(p);
+                }
+                if percent_follows(b, p) {
+                    for sign in signs_before(text, p) {
+                        at.percent.push(sign);
+                    }
+                    at.percent.push(p);
+                }
+                if year_after_preposition(text, p) {
+                    at.years.push(p);
+                }
+                if let Some(ordinal) = date_number(b, p) {
+                    if ordinal && let Some(the) = the_before(text, p) {
+                        at.date.push(the);
+                    }
+                    at.date.push(p);
+                }
+            } else {
+                if let Some(period) = date_word(&b[p..], self.relative_dates) {
+                    if period && let Some(the) = the_before(text, p) {
+                        at.date.push(the);
+                    }
+                    at.date.push(p);
+                }
+                if matches!(b[p], b'A' | b'C' | b'E' | b'G' | b'H' | b'I' | b'J' | b'K' | b'R' | b'U')
+                    && CURRENCY_MARKS.iter().any(|m| b[p..].starts_with(m.as_bytes()))
+                {
+                    at.money.push(p);
+                }
+            }
+        });
+        for list in [&mut at.money, &mut at.percent, &mut at.date] {
+            list.sort_unstable();
         }
     }
+}
+
+/// Runs `re` anchored at each of `starts` (sorted) and calls `f` with each match, as a
+/// search for every non-overlapping match from the start of `text` would find them, provided
+/// no match starts elsewhere.
+fn anchored(re: &Regex, text: &str, starts: &[usize], mut f: impl FnMut(usize, usize)) {
+    let mut from = 0;
+    for &p in starts {
+        if p < from {
+            continue;
+        }
+        let input = Input::new(text).range(p..).anchored(Anchored::Yes);
+        if let Some(m) = re.search(&input) {
+            f(m.start(), m.end());
+            from = m.end().max(p + 1);
+        }
+    }
+}
+
+/// Calls `f(i, true)` at every byte where an ASCII letter or digit follows a byte that is
+/// neither nor an underscore (where a pattern that opens with `(?-u:\b)` and a word may
+/// start), and `f(i, false)` at every `$`, in order.
+fn for_each_ascii_word_start(b: &[u8], mut f: impl FnMut(usize, bool)) {
+    const ALNUM: &[(u8, u8)] = &[(b'0', b'9'), (b'A', b'Z'), (b'a', b'z')];
+    let mut after_word = false;
+    for (k, block) in b.chunks(64).enumerate() {
+        let mut padded = [b' '; 64];
+        let full: &[u8; 64] = match block.try_into() {
+            Ok(full) => full,
+            Err(_) => {
+                padded[..block.len()].copy_from_slice(block);
+                &padded
+            }
+        };
+        let [alnum, under, dollars] = byte_classes(full, [ALNUM, &[(b'_', b'_')], &[(b'$', b'$')]]);
+        let word = alnum | under;
+        let starts = alnum & !((word << 1) | u64::from(after_word));
+        let mut events = starts | dollars;
+        while events != 0 {
+            let i = events.trailing_zeros();
+            f(64 * k + i as usize, starts >> i & 1 == 1);
+            events &= events - 1;
+        }
+        after_word = word >> (block.len() - 1) & 1 == 1;
+    }
+}
+
+/// Whether a percent sign or word can follow the number at `p`: the number, an optional
+/// range ("10-12"), an optional space, then `%`, "per" or "pct".
+fn percent_follows(b: &[u8], p: usize) -> bool {
+    let number_end = |i: usize| {
+        i + b[i..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_digit() || c == b',' || c == b'.')
+            .count()
+    };
+    let space = |i: usize| match b.get(i..) {
+        Some([b' ', ..]) => i + 1,
+        Some([0xC2, 0xA0, ..]) => i + 2,
+        _ => i,
+    };
+    let marked = |i: usize| {
+        let rest = &b[i.min(b.len())..];
+        rest.starts_with(b"%") || rest.starts_with(b"per") || rest.starts_with(b"pct")
+    };
+    let mut end = number_end(p);
+    let after_dash = match b.get(space(end)..) {
+        Some([b'-', ..]) => Some(space(end) + 1),
+        Some([0xE2, 0x80, 0x93, ..]) => Some(space(end) + 3),
+        _ => None,
+    };
+    if let Some(next) = after_dash.map(space)
+        && b.get(next).is_some_and(u8::is_ascii_digit)
+    {
+        end = number_end(next);
+    }
+    marked(end) || marked(space(end))
+}
+
+/// Where a sign before the number at `p` may start a percentage: "-2.1%", "+ 3%", "−4%".
+fn signs_before(text: &str, p: usize) -> impl Iterator<Item = usize> {
+    let sign = |before: &str| {
+        before
+            .strip_suffix(['-', '+', '−'])
+            .map(|rest| rest.len())
+    };
+    let spaced = text[..p]
+        .strip_suffix([' ', '\u{a0}'])
+        .and_then(sign);
+    spaced.into_iter().chain(sign(&text[..p]))
+}
+
+/// Whether `(19|20)dd` at `p` is a year right after a preposition ("in 2026"): exactly
+/// what [`year_after`] matches there.
+fn year_after_preposition(text: &str, p: usize) -> bool {
+    let b = text.as_bytes();
+    let Some(&[c0, c1, c2, c3]) = b.get(p..p + 4) else {
+        return false;
+    };
+    if !matches!((c0, c1), (b'1', b'9') | (b'2', b'0'))
+        || !c2.is_ascii_digit()
+        || !c3.is_ascii_digit()
+        || b.get(p + 4).is_some_and(|&c| is_word_byte(c))
+    {
+        return false;
+    }
+    let before = text[..p].trim_end_matches(char::is_whitespace);
+    if before.len() == p {
+        return false;
+    }
+    let word_start = before
+        .bytes()
+        .rposition(|c| !is_word_byte(c))
+        .map_or(0, |i| i + 1);
+    BEFORE_YEAR.contains(&&before[word_start..])
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Whether a date may start at the number at `p` ("1 July", "2026-07-01", "7/1", "3rd
+/// quarter", "2Q26", "1H26"), and whether it is an ordinal, which "the" may precede.
+fn date_number(b: &[u8], p: usize) -> Option<bool> {
+    let end = p + b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+    match b.get(end..)? {
+        [b's' | b'n' | b'r' | b't', ..] => Some(true),
+        [b'-' | b'/' | b'Q' | b'H', ..] => Some(false),
+        // A day before a month: "1 July", "1 of July".
+        [b' ', c, ..] | [0xC2, 0xA0, c, ..] if b"JFMASONDo".contains(c) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a date may start at the word that opens `rest`, and whether it is a period
+/// ("second quarter", "fiscal 2027"), which "the" may precede.
+fn date_word(rest: &[u8], relative: bool) -> Option<bool> {
+    let is = |word: &[u8]| rest.starts_with(word);
+    let (date, period) = match rest.first()? {
+        b'J' => (is(b"Jan") || is(b"Jun") || is(b"Jul"), false),
+        b'F' => (
+            is(b"Feb") || is(b"Fri") || is(b"FY"),
+            is(b"First") || is(b"Fiscal") || is(b"Fourth"),
+        ),
+        b'M' => (is(b"Mar") || is(b"May") || is(b"Mon") || is(b"Mid-"), false),
+        b'A' => (is(b"Apr") || is(b"Aug"), false),
+        b'S' => (is(b"Sep") || is(b"Sat") || is(b"Sun"), is(b"Second")),
+        b'O' => (is(b"Oct"), false),
+        b'N' => (is(b"Nov") || (relative && is(b"Next")), false),
+        b'D' => (is(b"Dec"), false),
+        b'T' => (
+            is(b"Tue") || is(b"Thu") || (relative && (is(b"This") || is(b"Tomorrow"))),
+            is(b"Third"),
+        ),
+        b'W' => (is(b"Wed"), false),
+        b'E' => (is(b"Early"), false),
+        b'e' => (is(b"early"), false),
+        b'L' => (is(b"Late") || (relative && is(b"Last")), false),
+        b'l' => (is(b"late") || (relative && is(b"last")), false),
+        b'm' => (is(b"mid-"), false),
+        b'n' => (relative && is(b"next"), false),
+        b't' => (relative && (is(b"this") || is(b"tomorrow")), is(b"third")),
+        b'Y' => (relative && is(b"Yesterday"), false),
+        b'y' => (relative && is(b"yesterday"), false),
+        b'f' => (false, is(b"first") || is(b"fiscal") || is(b"fourth")),
+        b's' => (false, is(b"second")),
+        b'Q' => (matches!(rest.get(1), Some(b'1'..=b'4')), false),
+        b'H' => (matches!(rest.get(1), Some(b'1' | b'2')), false),
+        _ => return None,
+    };
+    (date || period).then_some(period)
+}
+
+/// Whether an amount may start at the number at `p`: a letter right after it ("5bn",
+/// "5USD") or a space and one of [`AFTER_AMOUNT`] ("40 million euros", "5 USD").
+fn amount_may_follow(b: &[u8], p: usize) -> bool {
+    let end = p + b[p..]
+        .iter()
+        .take_while(|&&c| c.is_ascii_digit() || c == b',' || c == b'.')
+        .count();
+    match b.get(end..) {
+        Some([c, ..]) if c.is_ascii_alphabetic() => true,
+        Some([b' ', c, ..] | [0xC2, 0xA0, c, ..]) => AFTER_AMOUNT.contains(c),
+        _ => false,
+    }
+}
+
+/// Where "the" (or "The") stands right before the word at `p`, across white space.
+fn the_before(text: &str, p: usize) -> Option<usize> {
+    let before = text[..p].trim_end_matches(char::is_whitespace);
+    if before.len() == p {
+        return None;
+    }
+    let the = before.len().checked_sub(3)?;
+    let b = text.as_bytes();
+    (matches!(&b[the..the + 3], b"the" | b"The") && (the == 0 || !is_word_byte(b[the - 1])))
+        .then_some(the)
 }
 
 /// A value must not be glued to a preceding letter or digit ("A1$5").

@@ -17,8 +17,11 @@
 use super::gazetteer::Gazetteer;
 use super::{Candidate, Source};
 use crate::document::{Entity, EntityType, Span};
-use aho_corasick::{AhoCorasick, MatchKind};
+use super::names::byte_classes;
 use regex::Regex;
+use regex_automata::meta::Regex as MetaRegex;
+use regex_automata::{Anchored, Input};
+use std::cell::RefCell;
 
 /// One capitalized name word: "Roe", "McDonald", "O'Brien", "Jean-Luc".
 const TOKEN: &str =
@@ -296,12 +299,84 @@ const NOT_ORG_START: &[&str] = &[
 ];
 
 /// The PERSON and ORG rules, compiled once.
+///
+/// Each rule runs only where it can match. A title or honorific opens its match, so those
+/// patterns are tried anchored at the title words of a sentence (which gives what a search
+/// from the sentence start gives, since no match starts elsewhere); the others run over the
+/// sentence only when it has what any of their matches needs: a role word after a comma, a
+/// listed given name, a legal suffix after a capitalized word.
 pub struct Rules {
-    titled: Regex,
-    honorific: Regex,
+    titled: MetaRegex,
+    honorific: MetaRegex,
     appositive: Regex,
     run: Regex,
     org: Regex,
+    titles: Openings,
+    honorifics: Openings,
+    roles: Openings,
+    suffixes: Openings,
+    /// The first two bytes (in small letters) of every title, honorific and role: a word
+    /// that opens with none of them is passed over at once.
+    person_pairs: Pairs,
+}
+
+/// A set of byte pairs.
+struct Pairs(Box<[u64; 1024]>);
+
+impl Pairs {
+    fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = Pairs(Box::new([0; 1024]));
+        for w in words {
+            let pair = Pairs::key(&w.as_bytes()[..2]);
+            set.0[pair >> 6] |= 1 << (pair & 63);
+        }
+        set
+    }
+
+    fn key(two: &[u8]) -> usize {
+        usize::from(two[0].to_ascii_lowercase()) << 8 | usize::from(two[1].to_ascii_lowercase())
+    }
+
+    /// Whether `rest` opens with a pair of the set (in either case).
+    fn open(&self, rest: &[u8]) -> bool {
+        rest.get(..2).is_some_and(|two| {
+            let pair = Pairs::key(two);
+            self.0[pair >> 6] & (1 << (pair & 63)) != 0
+        })
+    }
+}
+
+/// Words by their first byte, to tell quickly whether one of them opens a text.
+struct Openings {
+    by_first: Vec<Vec<&'static str>>,
+    /// Compare without ASCII case (the words are in small letters).
+    any_case: bool,
+}
+
+impl Openings {
+    fn new(words: &[&'static str], any_case: bool) -> Self {
+        let mut by_first = vec![Vec::new(); 256];
+        for w in words {
+            by_first[usize::from(w.as_bytes()[0])].push(*w);
+        }
+        Openings { by_first, any_case }
+    }
+
+    /// Whether one of the words opens `rest`.
+    fn open(&self, rest: &[u8]) -> bool {
+        let Some(&first) = rest.first() else {
+            return false;
+        };
+        if self.any_case {
+            self.by_first[usize::from(first.to_ascii_lowercase())]
+                .iter()
+                .any(|w| rest.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes())))
+        } else {
+            self.by_first[usize::from(first)]
+                .iter()
+                .any(|w| rest.starts_with(w.as_bytes()))
+        }
+    }
 }
 
 impl Default for Rules {
@@ -310,14 +385,61 @@ impl Default for Rules {
     }
 }
 
+/// The first words of every title in [`TITLES`] (compared without case; a few more words
+/// pass, which the pattern then rejects).
+const TITLE_WORDS: &[&str] = &[
+    "chief", "ceo", "cfo", "coo", "cto", "cio", "chair", "executive", "senior", "vice",
+    "president", "co-founder", "cofounder", "founder", "analyst", "economist", "strategist",
+    "spokes", "investor", "director", "portfolio", "fund", "managing", "general", "lawyer",
+    "attorney", "prime", "minister", "secretary", "governor", "senator", "sen.", "rep.",
+    "gov.", "judge", "professor", "prof.", "billionaire", "entrepreneur", "commissioner",
+    "chancellor", "premier", "speaker", "researcher", "trader",
+];
+
+/// The first letters of every honorific in [`HONORIFICS`].
+const HONORIFIC_WORDS: &[&str] = &["Mr", "Ms", "Dr", "Sir", "Dame"];
+
+/// The openings of every role in [`ROLES`].
+const ROLE_WORDS: &[&str] = &[
+    "chief", "CEO", "CFO", "COO", "CTO", "president", "chair", "founder", "co-founder",
+    "analyst", "economist", "strategist", "head", "director", "managing", "partner",
+    "portfolio", "senior", "spokes", "executive", "vice", "professor", "minister", "secretary",
+    "governor",
+];
+
+/// The openings of every legal suffix in [`ORG_SUFFIXES`].
+const SUFFIX_WORDS: &[&str] = &[
+    "Inc", "Co", "Ltd", "S.A.", "N.V.", "L.P.", "Limited", "LLC", "LLP", "plc", "PLC", "AG",
+    "SE", "NV", "GmbH", "SpA", "Holdings", "Group", "Partners", "Capital", "Bancorp",
+    "Therapeutics", "Pharmaceuticals", "Technologies", "Ventures", "Securities", "Advisors",
+    "Associates",
+];
+
+/// What one scan of a sentence found for the PERSON rules.
+#[derive(Default)]
+struct Cues {
+    /// Word starts where a title or an honorific may open a match.
+    titles: Vec<usize>,
+    honorifics: Vec<usize>,
+    /// A role word, which an appositive needs.
+    role: bool,
+    /// A listed given name, which a name run needs.
+    given: bool,
+}
+
+thread_local! {
+    /// Reused by every sentence a thread reads.
+    static CUES: RefCell<Cues> = RefCell::default();
+}
+
 impl Rules {
     pub fn new() -> Self {
         let full =
             format!(r"{TOKEN}(?:\s+\p{{Lu}}\.)?(?:\s+(?:{PARTICLE}\s+){{0,2}}{TOKEN}){{1,2}}");
         let any = format!(r"{TOKEN}(?:\s+(?:{PARTICLE}\s+){{0,2}}{TOKEN}){{0,2}}");
         Rules {
-            titled: Regex::new(&format!(r"(?-u:\b){TITLES}\s+({full})")).expect("title pattern"),
-            honorific: Regex::new(&format!(r"(?-u:\b){HONORIFICS}\s+({any})")).expect("honorific pattern"),
+            titled: MetaRegex::new(&format!(r"(?-u:\b){TITLES}\s+({full})")).expect("title pattern"),
+            honorific: MetaRegex::new(&format!(r"(?-u:\b){HONORIFICS}\s+({any})")).expect("honorific pattern"),
             appositive: Regex::new(&format!(
                 r"({full}),\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|our\s+|his\s+|her\s+)?(?:[\p{{L}}\p{{N}}.&-]+['’]s\s+|\p{{Lu}}[\p{{L}}\p{{N}}.&'’-]*\s+){{0,3}}{ROLES}(?-u:\b)"
             ))
@@ -327,6 +449,17 @@ impl Rules {
                 r"(?-u:\b)((?:\p{{Lu}}[\p{{L}}\p{{N}}&'’.-]*)(?:\s+(?:&\s+)?\p{{Lu}}[\p{{L}}\p{{N}}&'’.-]*){{0,4}}),?\s+{ORG_SUFFIXES}"
             ))
             .expect("org pattern"),
+            titles: Openings::new(TITLE_WORDS, true),
+            honorifics: Openings::new(HONORIFIC_WORDS, false),
+            roles: Openings::new(ROLE_WORDS, false),
+            suffixes: Openings::new(SUFFIX_WORDS, false),
+            person_pairs: Pairs::new(
+                TITLE_WORDS
+                    .iter()
+                    .chain(HONORIFIC_WORDS)
+                    .chain(ROLE_WORDS)
+                    .copied(),
+            ),
         }
     }
 
@@ -338,6 +471,17 @@ impl Rules {
         offset: usize,
         out: &mut Vec<Candidate>,
     ) {
+        CUES.with_borrow_mut(|cues| self.persons_with(g, text, offset, out, cues));
+    }
+
+    fn persons_with(
+        &self,
+        g: &Gazetteer,
+        text: &str,
+        offset: usize,
+        out: &mut Vec<Candidate>,
+        cues: &mut Cues,
+    ) {
         let mut push = |start: usize, end: usize, min_words: usize| {
             if let Some((s, e)) = trim_name(text, start, end, min_words) {
                 out.push(Candidate::new(
@@ -347,23 +491,30 @@ impl Rules {
                 ));
             }
         };
-        // Cheap checks spare the regexes most sentences.
-        let honorific = ["Mr", "Ms", "Dr", "Sir", "Dame"]
-            .iter()
-            .any(|h| text.contains(h));
-        let appositive = text.contains(", ");
-        for (re, min_words, _) in [
-            (&self.titled, 2, true),
-            (&self.honorific, 1, honorific),
-            (&self.appositive, 2, appositive),
-        ]
-        .into_iter()
-        .filter(|rule| rule.2)
-        {
-            for caps in re.captures_iter(text) {
-                let m = caps.get(1).unwrap();
-                push(m.start(), m.end(), min_words);
+        self.person_cues(g, text, cues);
+        for (re, starts, min_words) in [
+            (&self.titled, &cues.titles, 2),
+            (&self.honorific, &cues.honorifics, 1),
+        ] {
+            let mut from = 0;
+            for &p in starts {
+                if p < from {
+                    continue;
+                }
+                if let Some((start, end, whole)) = group_at(re, text, p) {
+                    push(start, end, min_words);
+                    from = whole.max(p + 1);
+                }
             }
+        }
+        if cues.role && text.contains(", ") {
+            for caps in self.appositive.captures_iter(text) {
+                let m = caps.get(1).unwrap();
+                push(m.start(), m.end(), 2);
+            }
+        }
+        if !cues.given {
+            return;
         }
         for run in self.run.find_iter(text) {
             // "Analyst Jane Roe": the person starts at the first listed given name and takes
@@ -391,7 +542,7 @@ impl Rules {
 
     /// Pushes ORG candidates for unlisted names with a legal suffix.
     pub(crate) fn orgs(&self, text: &str, offset: usize, out: &mut Vec<Candidate>) {
-        if !text.contains(|c: char| c.is_uppercase()) {
+        if !self.may_have_suffix(text) {
             return;
         }
         for caps in self.org.captures_iter(text) {
@@ -421,6 +572,64 @@ impl Rules {
         }
     }
 
+    /// One scan of `text` for what the PERSON rules need (see [`Cues`]).
+    fn person_cues(&self, g: &Gazetteer, text: &str, cues: &mut Cues) {
+        let b = text.as_bytes();
+        cues.titles.clear();
+        cues.honorifics.clear();
+        cues.role = false;
+        // Every listed given name is a capital and small letters: one of those words in the text
+        // (followed by no small letter) is what a name run may hold. Otherwise any text may.
+        cues.given = !g.first_names_are_plain();
+        for_each_event(b, |p, word_start| {
+            if !cues.given && b[p].is_ascii_uppercase() {
+                // A given name may start at any capital ("iJane Roe" holds "Jane Roe").
+                let end = p + 1 + b[p + 1..].iter().take_while(|c| c.is_ascii_lowercase()).count();
+                cues.given = end > p + 1 && g.is_first_name(&text[p..end]);
+            }
+            if !word_start {
+                return;
+            }
+            let rest = &b[p..];
+            if !self.person_pairs.open(rest) {
+                return;
+            }
+            if self.titles.open(rest) {
+                cues.titles.push(p);
+            }
+            if self.honorifics.open(rest) {
+                cues.honorifics.push(p);
+            }
+            if !cues.role && self.roles.open(rest) {
+                cues.role = true;
+            }
+        });
+    }
+
+    /// Whether `text` has a legal suffix after white space and a stretch of name characters with
+    /// a capital in it ("Acme Widgets Inc", "Blue Harbor Capital"): what [`Rules::orgs`]
+    /// needs.
+    fn may_have_suffix(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        let mut found = false;
+        for_each_event(b, |p, word_start| {
+            if found || !word_start || !self.suffixes.open(&b[p..]) {
+                return;
+            }
+            let before = text[..p].trim_end_matches(char::is_whitespace);
+            if before.len() == p {
+                return;
+            }
+            let before = before.strip_suffix(',').unwrap_or(before);
+            found = before
+                .chars()
+                .rev()
+                .take_while(|&c| c.is_alphanumeric() || "&'’.-".contains(c))
+                .any(char::is_uppercase);
+        });
+        found
+    }
+
     /// Adds a PERSON for each later mention of a surname of a person already found ("Roe"
     /// after "Jane Roe"), where no other entity stands.
     pub(crate) fn surnames(&self, text: &str, sentences: &[Span], entities: &mut Vec<Entity>) {
@@ -439,24 +648,22 @@ impl Rules {
         }
         surnames.sort_unstable();
         surnames.dedup();
-        let Ok(automaton) = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&surnames)
-        else {
-            return;
-        };
+        let mut opens = [false; 256];
+        for name in &surnames {
+            opens[usize::from(name.as_bytes()[0])] = true;
+        }
         let mut taken: Vec<Span> = entities.iter().map(|e| e.span).collect();
         taken.sort();
         let mut added = Vec::new();
         for sentence in sentences {
             let s = sentence.of(text);
-            for m in automaton.find_iter(s) {
-                let span = Span::new(sentence.start + m.start(), sentence.start + m.end());
-                if !super::names::word_start(s, m.start()) || !super::names::word_end(s, m.end()) {
+            for (start, end) in leftmost_longest(&surnames, &opens, s) {
+                let span = Span::new(sentence.start + start, sentence.start + end);
+                if !super::names::word_start(s, start) || !super::names::word_end(s, end) {
                     continue;
                 }
                 // "Lisa Roe" is someone else; an overlap means another entity is there.
-                let before = &s[..m.start()];
+                let before = &s[..start];
                 let after_capital = before.ends_with(' ')
                     && before
                         .trim_end()
@@ -479,6 +686,76 @@ impl Rules {
         }
         entities.extend(added);
     }
+}
+
+/// Group 1 of `re` matched anchored at `p` of `text`, and where the whole match ends.
+fn group_at(re: &MetaRegex, text: &str, p: usize) -> Option<(usize, usize, usize)> {
+    let mut slots = [None; 4];
+    let input = Input::new(text).range(p..).anchored(Anchored::Yes);
+    re.search_slots(&input, &mut slots)?;
+    let [_, whole, start, end] = slots.map(|s| s.map(|s| s.get()));
+    Some((start?, end?, whole?))
+}
+
+/// Calls `f(i, true)` at every byte where an ASCII letter or digit follows a byte that is
+/// neither nor an underscore (a word start for `(?-u:\b)`), and `f(i, false)` at every
+/// other ASCII capital, in order.
+fn for_each_event(b: &[u8], mut f: impl FnMut(usize, bool)) {
+    const ALNUM: &[(u8, u8)] = &[(b'0', b'9'), (b'A', b'Z'), (b'a', b'z')];
+    let mut after_word = false;
+    for (k, block) in b.chunks(64).enumerate() {
+        let mut padded = [b' '; 64];
+        let full: &[u8; 64] = match block.try_into() {
+            Ok(full) => full,
+            Err(_) => {
+                padded[..block.len()].copy_from_slice(block);
+                &padded
+            }
+        };
+        let [alnum, under, upper] = byte_classes(full, [ALNUM, &[(b'_', b'_')], &[(b'A', b'Z')]]);
+        let word = alnum | under;
+        let starts = alnum & !((word << 1) | u64::from(after_word));
+        let mut events = starts | upper;
+        while events != 0 {
+            let i = events.trailing_zeros();
+            f(64 * k + i as usize, starts >> i & 1 == 1);
+            events &= events - 1;
+        }
+        after_word = word >> (block.len() - 1) & 1 == 1;
+    }
+}
+
+/// The non-overlapping matches of `names` in `text`, each the longest name at the leftmost
+/// place where one starts (an Aho-Corasick search with leftmost-longest semantics, without
+/// building an automaton for the few names of one article). `opens` marks the first byte of
+/// every name.
+fn leftmost_longest<'a>(
+    names: &'a [&str],
+    opens: &'a [bool; 256],
+    text: &'a str,
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let start = i;
+            i += 1;
+            if !opens[usize::from(bytes[start])] {
+                continue;
+            }
+            let rest = &bytes[start..];
+            let longest = names
+                .iter()
+                .filter(|n| rest.starts_with(n.as_bytes()))
+                .map(|n| n.len())
+                .max();
+            if let Some(len) = longest {
+                i = start + len;
+                return Some((start, i));
+            }
+        }
+        None
+    })
 }
 
 /// The words of `text[start..end]` with their byte offsets.
@@ -557,6 +834,19 @@ mod tests {
         assert_eq!(persons("Analyst Jane Doe expects"), ["Jane Doe"]);
         assert_eq!(persons("On Monday Jane Doe said"), ["Jane Doe"]);
         assert!(persons("The Federal Reserve Board met").is_empty());
+    }
+
+    #[test]
+    fn surnames_leftmost_longest() {
+        let names = ["Roe", "Roebuck", "Stone"];
+        let mut opens = [false; 256];
+        opens[usize::from(b'R')] = true;
+        opens[usize::from(b'S')] = true;
+        let text = "Roebuck and Roe met RoeStone";
+        let got: Vec<_> = leftmost_longest(&names, &opens, text)
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(got, ["Roebuck", "Roe", "Roe", "Stone"]);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use super::gazetteer::{CompanyId, Gazetteer};
 use super::names::Names;
 use super::{Candidate, Link, Source};
 use crate::document::{EntityType, Span};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 /// Exchange prefixes: `(NASDAQ: NVDA)`, `(NYSE:F)`, `(TSX: SHOP)`, `(LSE: BP)`.
@@ -136,6 +137,8 @@ pub struct Tickers {
     bracket: Regex,
     cashtag: Regex,
     bare: Regex,
+    /// " shares" or " stock" (after a space or a no-break space), which [`BARE`] needs.
+    shares: AhoCorasick,
 }
 
 impl Default for Tickers {
@@ -151,6 +154,8 @@ impl Tickers {
             bracket: Regex::new(BRACKET).expect("bracket pattern"),
             cashtag: Regex::new(CASHTAG).expect("cashtag pattern"),
             bare: Regex::new(BARE).expect("bare symbol pattern"),
+            shares: AhoCorasick::new([" shares", " stock", "\u{a0}shares", "\u{a0}stock"])
+                .expect("share words"),
         }
     }
 
@@ -190,7 +195,19 @@ impl Tickers {
                 out.push(c);
             }
         }
-        if has(b'(') || has(b'<') {
+        // A bracket, maybe a space, then a capital or a digit.
+        let opens_symbol = |i: usize| {
+            let rest = &text.as_bytes()[i + 1..];
+            let rest = match rest {
+                [b' ', rest @ ..] | [0xC2, 0xA0, rest @ ..] => rest,
+                _ => rest,
+            };
+            rest.first()
+                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        };
+        if (has(b'(') || has(b'<'))
+            && text.match_indices(['(', '<']).any(|(i, _)| opens_symbol(i))
+        {
             for caps in self.bracket.captures_iter(text) {
                 let (whole, symbol) = (caps.get(0).unwrap(), caps.get(1).unwrap());
                 let sym = symbol.as_str();
@@ -227,7 +244,8 @@ impl Tickers {
                 out.push(self.ticker(span, claim, link, names));
             }
         }
-        if has(b'$') {
+        let cashtag = |i: usize| text.as_bytes().get(i + 1).is_some_and(u8::is_ascii_uppercase);
+        if has(b'$') && text.match_indices('$').any(|(i, _)| cashtag(i)) {
             for m in self.cashtag.find_iter(text) {
                 if text[..m.start()]
                     .chars()
@@ -240,6 +258,9 @@ impl Tickers {
                 let span = Span::new(offset + m.start(), offset + m.end());
                 out.push(self.ticker(span, span, link, names));
             }
+        }
+        if !self.shares.is_match(text) {
+            return;
         }
         for caps in self.bare.captures_iter(text) {
             let symbol = caps.get(1).unwrap();

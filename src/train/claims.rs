@@ -77,7 +77,7 @@ impl Default for Config {
             folds: 5,
             steps: 300,
             lr: 0.01,
-            l2: vec![1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1],
+            l2: vec![0.01, 0.03, 0.1, 0.3],
             hidden: vec![0, 64],
             feature_sets: vec![
                 vec![CueScores, CueLabel, Hedge, Sentiment],

@@ -34,10 +34,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-#[path = "../entities/ner.rs"]
-pub mod recognizer;
+use crate::entities::ner as head;
 use head::{EXTRA, LABELS, Linker, Mention, Mlp, Words};
-use recognizer as head;
 
 /// Settings of a training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +68,8 @@ pub struct Config {
     pub weight_decay: f64,
     /// Dropout on the MLP's hidden layer.
     pub dropout: f64,
+    /// Dropout on the MLP's inputs.
+    pub input_dropout: f64,
     /// Loss weight of the `O` tag (the others weigh 1).
     pub o_weight: f64,
     /// Word pieces per sentence, `[CLS]` and `[SEP]` included.
@@ -101,6 +101,7 @@ impl Default for Config {
             lr: 1e-3,
             weight_decay: 0.01,
             dropout: 0.2,
+            input_dropout: 0.0,
             o_weight: 1.0,
             max_tokens: 256,
             merge: head::Config::default(),
@@ -956,6 +957,7 @@ pub fn train(config: &Config) -> Result<Report> {
             let targets: Vec<u32> = idx.iter().map(|&i| ytr[i as usize]).collect();
             let loss = (|| {
                 let xs = xtr.index_select(&index, 0)?;
+                let xs = Mode::Train(&dropout_rng).dropout(&xs, config.input_dropout)?;
                 let logits = mlp.logits(&xs, &Mode::Train(&dropout_rng), config.dropout)?;
                 let logp = candle_nn::ops::log_softmax(&logits, 1)?;
                 let targets = Tensor::new(targets.as_slice(), &Device::Cpu)?;
@@ -1009,10 +1011,11 @@ pub fn train(config: &Config) -> Result<Report> {
     }
     let held_logp = log_probs(&mlp, &xhe)?;
     let mut variants = Vec::new();
-    for replace_unlinked in [false, true] {
-        for min_score in [0.0, 0.5, 0.7, 0.85] {
+    for (replace_unlinked, extend_linked) in [(false, false), (true, false), (false, true), (true, true)] {
+        for min_score in [0.0, 0.5, 0.7] {
             let merge = head::Config {
                 replace_unlinked,
+                extend_linked,
                 min_score,
                 ..config.merge.clone()
             };
@@ -1022,8 +1025,8 @@ pub fn train(config: &Config) -> Result<Report> {
             }
             .scores(Part::Held, &held_logp);
             log(format!(
-                "held out, replace unlinked {replace_unlinked}, min score {min_score}: FiNER-ORD \
-                 {:.4}, gold {:.4} (ids {:.4})",
+                "held out, replace unlinked {replace_unlinked}, extend linked {extend_linked}, \
+                 min score {min_score}: FiNER-ORD {:.4}, gold {:.4} (ids {:.4})",
                 s.finer_merged.f1, s.gold_merged.f1, s.gold_ids_merged.f1
             ));
             variants.push((merge, s));
@@ -1150,7 +1153,8 @@ pub fn command(report: &Report) -> String {
     let c = &report.config;
     let mut cmd = format!(
         "finnews train ner --data-dir {} --encoder {} --out {} --seed {} --epochs {} \
-         --batch-size {} --lr {} --inner {} --dropout {} --o-weight {} --layers {}",
+         --batch-size {} --lr {} --inner {} --dropout {} --input-dropout {} --o-weight {} \
+         --layers {}",
         c.data_dir.display(),
         c.encoder.display(),
         c.out.display(),
@@ -1160,6 +1164,7 @@ pub fn command(report: &Report) -> String {
         c.lr,
         c.inner,
         c.dropout,
+        c.input_dropout,
         c.o_weight,
         c.layers
             .iter()
