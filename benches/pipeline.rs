@@ -37,22 +37,31 @@ fn bench(c: &mut Criterion) {
     let docs = corpus();
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
 
-    c.bench_function("build pipeline", |b| b.iter(|| black_box(Pipeline::fast().unwrap())));
+    c.bench_function("build pipeline", |b| {
+        b.iter(|| black_box(Pipeline::fast().unwrap()))
+    });
 
     let pipeline = Pipeline::fast().unwrap();
     let mut group = c.benchmark_group("rule stages");
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function(format!("corpus ({} articles, {} KB), one core", docs.len(), bytes / 1024), |b| {
-        b.iter_batched_ref(
-            || docs.clone(),
-            |docs| {
-                for doc in docs.iter_mut() {
-                    pipeline.run(doc).unwrap();
-                }
-            },
-            criterion::BatchSize::LargeInput,
-        )
-    });
+    group.bench_function(
+        format!(
+            "corpus ({} articles, {} KB), one core",
+            docs.len(),
+            bytes / 1024
+        ),
+        |b| {
+            b.iter_batched_ref(
+                || docs.clone(),
+                |docs| {
+                    for doc in docs.iter_mut() {
+                        pipeline.run(doc).unwrap();
+                    }
+                },
+                criterion::BatchSize::LargeInput,
+            )
+        },
+    );
     // Each stage alone, on documents that went through the stages before it.
     for (k, stage) in pipeline.stages().iter().enumerate() {
         let mut ready = docs.clone();

@@ -143,7 +143,11 @@ impl Mean {
             return None;
         }
         let n = self.n as f32;
-        let probs = Probs { positive: self.positive / n, negative: self.negative / n, neutral: self.neutral / n };
+        let probs = Probs {
+            positive: self.positive / n,
+            negative: self.negative / n,
+            neutral: self.neutral / n,
+        };
         let diff = probs.positive - probs.negative;
         let (label, score) = if diff > POLAR_MARGIN {
             (Polarity::Positive, probs.positive)
@@ -152,14 +156,22 @@ impl Mean {
         } else {
             (Polarity::Neutral, probs.neutral)
         };
-        Some(Sentiment { label, score: score.clamp(0.0, 1.0), probs: Some(probs) })
+        Some(Sentiment {
+            label,
+            score: score.clamp(0.0, 1.0),
+            probs: Some(probs),
+        })
     }
 }
 
 /// Probabilities for a sentiment given only as a label and a confidence.
 fn one_hot(s: &Sentiment) -> Probs {
     let rest = (1.0 - s.score) / 2.0;
-    let mut p = Probs { positive: rest, negative: rest, neutral: rest };
+    let mut p = Probs {
+        positive: rest,
+        negative: rest,
+        neutral: rest,
+    };
     match s.label {
         Polarity::Positive => p.positive = s.score,
         Polarity::Negative => p.negative = s.score,
@@ -174,23 +186,60 @@ mod tests {
     use crate::document::{Claim, Entity, EntityType, Section, Sentence, Span};
 
     fn sentiment(label: Polarity, score: f32) -> Option<Sentiment> {
-        Some(Sentiment { label, score, probs: None })
+        Some(Sentiment {
+            label,
+            score,
+            probs: None,
+        })
     }
 
     fn org(start: usize, end: usize, id: &str) -> Entity {
-        Entity { span: Span::new(start, end), kind: EntityType::Org, id: Some(id.into()), name: Some(format!("{id} Inc.")) }
+        Entity {
+            span: Span::new(start, end),
+            kind: EntityType::Org,
+            id: Some(id.into()),
+            name: Some(format!("{id} Inc.")),
+        }
     }
 
     fn doc() -> Document {
         // "Acme up. Bolt down. Fine day."
         let mut d = Document::from_text("t", "Acme up. Bolt down. Fine day.");
-        d.sections.push(Section { heading: None, span: Span::new(0, 29), sentiment: None });
+        d.sections.push(Section {
+            heading: None,
+            span: Span::new(0, 29),
+            sentiment: None,
+        });
         d.entities = vec![org(0, 4, "ACME"), org(9, 13, "BOLT")];
-        let claim = |label| Some(Claim { label, score: 0.9, hedged: false });
+        let claim = |label| {
+            Some(Claim {
+                label,
+                score: 0.9,
+                hedged: false,
+            })
+        };
         d.sentences = vec![
-            Sentence { span: Span::new(0, 8), section: 0, sentiment: sentiment(Polarity::Positive, 0.9), claim: claim(ClaimLabel::Catalyst), entities: vec![0] },
-            Sentence { span: Span::new(9, 19), section: 0, sentiment: sentiment(Polarity::Negative, 0.9), claim: claim(ClaimLabel::Risk), entities: vec![1] },
-            Sentence { span: Span::new(20, 29), section: 0, sentiment: sentiment(Polarity::Neutral, 0.9), claim: claim(ClaimLabel::WatchItem), entities: vec![] },
+            Sentence {
+                span: Span::new(0, 8),
+                section: 0,
+                sentiment: sentiment(Polarity::Positive, 0.9),
+                claim: claim(ClaimLabel::Catalyst),
+                entities: vec![0],
+            },
+            Sentence {
+                span: Span::new(9, 19),
+                section: 0,
+                sentiment: sentiment(Polarity::Negative, 0.9),
+                claim: claim(ClaimLabel::Risk),
+                entities: vec![1],
+            },
+            Sentence {
+                span: Span::new(20, 29),
+                section: 0,
+                sentiment: sentiment(Polarity::Neutral, 0.9),
+                claim: claim(ClaimLabel::WatchItem),
+                entities: vec![],
+            },
         ];
         d
     }
@@ -201,13 +250,37 @@ mod tests {
         Aggregate.apply(&mut d).unwrap();
         assert_eq!(d.companies.len(), 2);
         let acme = &d.companies[0];
-        assert_eq!((acme.id.as_str(), acme.name.as_str(), acme.mentions), ("ACME", "ACME Inc.", 1));
+        assert_eq!(
+            (acme.id.as_str(), acme.name.as_str(), acme.mentions),
+            ("ACME", "ACME Inc.", 1)
+        );
         assert_eq!(acme.sentiment.unwrap().label, Polarity::Positive);
         assert_eq!(d.companies[1].sentiment.unwrap().label, Polarity::Negative);
         // The unattributed watch item goes to the main company: a tie, so the first mentioned.
-        assert_eq!(acme.claims, ClaimCounts { catalyst: 1, risk: 0, watch_item: 1 });
-        assert_eq!(d.companies[1].claims, ClaimCounts { catalyst: 0, risk: 1, watch_item: 0 });
-        assert_eq!(d.claims, ClaimCounts { catalyst: 1, risk: 1, watch_item: 1 });
+        assert_eq!(
+            acme.claims,
+            ClaimCounts {
+                catalyst: 1,
+                risk: 0,
+                watch_item: 1
+            }
+        );
+        assert_eq!(
+            d.companies[1].claims,
+            ClaimCounts {
+                catalyst: 0,
+                risk: 1,
+                watch_item: 0
+            }
+        );
+        assert_eq!(
+            d.claims,
+            ClaimCounts {
+                catalyst: 1,
+                risk: 1,
+                watch_item: 1
+            }
+        );
     }
 
     #[test]

@@ -119,8 +119,16 @@ impl TrainClaims {
             seed: self.seed,
             folds: self.folds.unwrap_or(d.folds),
             steps: self.steps.unwrap_or(d.steps),
-            l2: if self.l2.is_empty() { d.l2.clone() } else { self.l2.clone() },
-            hidden: if self.hidden.is_empty() { d.hidden.clone() } else { self.hidden.clone() },
+            l2: if self.l2.is_empty() {
+                d.l2.clone()
+            } else {
+                self.l2.clone()
+            },
+            hidden: if self.hidden.is_empty() {
+                d.hidden.clone()
+            } else {
+                self.hidden.clone()
+            },
             verbose: !self.quiet,
             ..d
         }
@@ -190,7 +198,11 @@ impl TrainNer {
             dropout: self.dropout.unwrap_or(d.dropout),
             input_dropout: self.input_dropout.unwrap_or(d.input_dropout),
             o_weight: self.o_weight.unwrap_or(d.o_weight),
-            layers: if self.layers.is_empty() { d.layers } else { self.layers.clone() },
+            layers: if self.layers.is_empty() {
+                d.layers
+            } else {
+                self.layers.clone()
+            },
             predictions: self.predictions.clone(),
             verbose: !self.quiet,
             ..d

@@ -249,7 +249,12 @@ pub struct Document {
 
 impl Document {
     /// A fresh document with nothing found yet.
-    pub fn new(id: impl Into<String>, text: impl Into<String>, origin: Origin, format: Format) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        text: impl Into<String>,
+        origin: Origin,
+        format: Format,
+    ) -> Self {
         Document {
             id: id.into(),
             title: None,
@@ -269,7 +274,15 @@ impl Document {
 
     /// A plain-text document, as tests and benchmarks build them.
     pub fn from_text(id: &str, text: &str) -> Self {
-        Document::new(id, text, Origin { source: id.to_string(), line: None }, Format::Plain)
+        Document::new(
+            id,
+            text,
+            Origin {
+                source: id.to_string(),
+                line: None,
+            },
+            Format::Plain,
+        )
     }
 
     /// The text of a span.

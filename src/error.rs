@@ -38,7 +38,10 @@ pub enum Error {
     #[error("{location}: expected a JSON object (a record with a `text` field)")]
     NotAnObject { location: String },
     #[error("{location}: field `{field}` must be a string or a number")]
-    BadField { location: String, field: &'static str },
+    BadField {
+        location: String,
+        field: &'static str,
+    },
     #[error("{what}: {message}")]
     Model { what: String, message: String },
     #[error("{what}: {source}")]

@@ -24,7 +24,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("finnews: {err:#}");
-            let usage = matches!(err.downcast_ref::<Error>(), Some(Error::MissingInput { .. }));
+            let usage = matches!(
+                err.downcast_ref::<Error>(),
+                Some(Error::MissingInput { .. })
+            );
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
@@ -32,11 +35,21 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Analyze { mut inputs, output, threads, quiet, progress, no_text, fast } => {
+        Command::Analyze {
+            mut inputs,
+            output,
+            threads,
+            quiet,
+            progress,
+            no_text,
+            fast,
+        } => {
             set_threads(threads)?;
             if inputs.is_empty() {
                 if io::stdin().is_terminal() {
-                    eprintln!("finnews: no input given (name files or directories, or pipe JSON Lines to standard input)");
+                    eprintln!(
+                        "finnews: no input given (name files or directories, or pipe JSON Lines to standard input)"
+                    );
                     return Ok(ExitCode::from(2));
                 }
                 inputs.push("-".to_string());
@@ -59,7 +72,13 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval { gold, json, format, threads, fast } => {
+        Command::Eval {
+            gold,
+            json,
+            format,
+            threads,
+            fast,
+        } => {
             set_threads(threads)?;
             let pipeline = build_pipeline(fast)?;
             let format = match format {
@@ -79,34 +98,59 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { model: cli::TrainCommand::Sentiment(args) } => {
-            let report = finnews::train::train(&args.config()).context("training the sentiment model")?;
+        Command::Train {
+            model: cli::TrainCommand::Sentiment(args),
+        } => {
+            let report =
+                finnews::train::train(&args.config()).context("training the sentiment model")?;
             let best = report.best;
             println!(
                 "epoch {}: held-out accuracy {:.4} ({} sentences), agree 100: {:.4} ({}); {:.1} min",
-                report.best_epoch, best.all, best.all_n, best.agree100, best.agree100_n,
+                report.best_epoch,
+                best.all,
+                best.all_n,
+                best.agree100,
+                best.agree100_n,
                 report.wall_seconds / 60.0
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { model: cli::TrainCommand::Ner(args) } => {
-            let report = finnews::train::ner::train(&args.config()).context("training the NER head")?;
+        Command::Train {
+            model: cli::TrainCommand::Ner(args),
+        } => {
+            let report =
+                finnews::train::ner::train(&args.config()).context("training the NER head")?;
             println!(
                 "epoch {}: held-out FiNER-ORD F1 {:.4} (rules alone {:.4}); val {:.4}; {:.1} min",
-                report.best_epoch, report.held.finer_merged.f1, report.held.finer_rules.f1,
-                report.val.finer_merged.f1, report.wall_seconds / 60.0
+                report.best_epoch,
+                report.held.finer_merged.f1,
+                report.held.finer_rules.f1,
+                report.val.finer_merged.f1,
+                report.wall_seconds / 60.0
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Train { model: cli::TrainCommand::Claims(args) } => {
-            let report = finnews::train::claims::train(&args.config()).context("training the claim head")?;
+        Command::Train {
+            model: cli::TrainCommand::Claims(args),
+        } => {
+            let report =
+                finnews::train::claims::train(&args.config()).context("training the claim head")?;
             let cv = &report.cv_calibrated;
             println!(
                 "cross-validated macro-F1 {:.4}, accuracy {:.4} ({} sentences), temperature {:.3}; {:.1} min",
-                cv.macro_f1, cv.accuracy, cv.sentences, report.temperature, report.wall_seconds / 60.0
+                cv.macro_f1,
+                cv.accuracy,
+                cv.sentences,
+                report.temperature,
+                report.wall_seconds / 60.0
             );
             if let Some(m) = &report.measured {
-                println!("{}: macro-F1 {:.4}, accuracy {:.4}", m.path.display(), m.head.macro_f1, m.head.accuracy);
+                println!(
+                    "{}: macro-F1 {:.4}, accuracy {:.4}",
+                    m.path.display(),
+                    m.head.macro_f1,
+                    m.head.accuracy
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -120,14 +164,21 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
 }
 
 fn build_pipeline(fast: bool) -> anyhow::Result<Pipeline> {
-    let pipeline = if fast { Pipeline::fast() } else { Pipeline::default_pipeline() };
+    let pipeline = if fast {
+        Pipeline::fast()
+    } else {
+        Pipeline::default_pipeline()
+    };
     pipeline.context("building the pipeline")
 }
 
 fn set_threads(threads: Option<usize>) -> anyhow::Result<()> {
     if let Some(n) = threads {
         anyhow::ensure!(n > 0, "--threads must be at least 1");
-        rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("starting worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("starting worker threads")?;
     }
     Ok(())
 }

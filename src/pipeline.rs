@@ -21,12 +21,18 @@ pub trait Stage: Send + Sync {
     /// each in parallel; a model stage overrides this to run one padded forward pass over the
     /// sentences of all of them.
     fn apply_batch(&self, docs: &mut [&mut Document]) -> Vec<Result<()>> {
-        docs.par_iter_mut().map(|doc| guarded(self.name(), doc, |d| self.apply(d))).collect()
+        docs.par_iter_mut()
+            .map(|doc| guarded(self.name(), doc, |d| self.apply(d)))
+            .collect()
     }
 }
 
 /// Runs `f` on a document, turning a panic into that document's error.
-fn guarded(stage: &str, doc: &mut Document, f: impl FnOnce(&mut Document) -> Result<()>) -> Result<()> {
+fn guarded(
+    stage: &str,
+    doc: &mut Document,
+    f: impl FnOnce(&mut Document) -> Result<()>,
+) -> Result<()> {
     let origin = doc.origin.to_string();
     match catch_unwind(AssertUnwindSafe(|| f(doc))) {
         Ok(result) => result,
@@ -57,6 +63,8 @@ pub struct Config {
     pub sections: crate::segment::sections::Config,
     pub sentences: crate::segment::sentences::Config,
     pub entities: crate::entities::Config,
+    /// The learned PERSON/LOC/ORG recognizer of the model path, merged with the rule entities.
+    pub ner: crate::entities::ner::Config,
     pub sentiment: crate::sentiment::Config,
     pub claims: crate::claims::Config,
 }
@@ -78,21 +86,29 @@ impl Pipeline {
             stages.push(Box::new(crate::sentiment::Lexicon::new(&config.sentiment)?));
             stages.push(Box::new(crate::claims::Cues::new(&config.claims)?));
         } else {
-            // One encoder pass feeds both the sentiment head and the claim head.
-            stages.push(Box::new(crate::encoder::ModelStage::embedded(&config.encoder, &config.claims)?));
+            // One encoder pass feeds the sentiment head, the claim head and the NER head.
+            let mut stage = crate::encoder::ModelStage::embedded(&config.encoder, &config.claims)?;
+            if config.ner.enabled {
+                stage = stage.with_ner(crate::entities::ner::NerModel::embedded(&config.ner)?);
+            }
+            stages.push(Box::new(stage));
         }
         stages.push(Box::new(crate::aggregate::Aggregate));
         Ok(Pipeline { stages })
     }
 
-    /// The default pipeline: the encoder for sentiment and claims, rules for the rest.
+    /// The default pipeline: the encoder for sentiment, claims and PERSON/LOC/ORG, rules for
+    /// the rest.
     pub fn default_pipeline() -> Result<Self> {
         Pipeline::new(&Config::default())
     }
 
     /// The rules-only pipeline (`--fast`).
     pub fn fast() -> Result<Self> {
-        Pipeline::new(&Config { fast: true, ..Config::default() })
+        Pipeline::new(&Config {
+            fast: true,
+            ..Config::default()
+        })
     }
 
     /// Runs every stage on one document.
@@ -109,8 +125,11 @@ impl Pipeline {
     pub fn run_batch(&self, docs: &mut [Document]) -> Vec<Result<()>> {
         let mut results: Vec<Result<()>> = docs.iter().map(|_| Ok(())).collect();
         for stage in &self.stages {
-            let (healthy, slots): (Vec<&mut Document>, Vec<&mut Result<()>>) =
-                docs.iter_mut().zip(results.iter_mut()).filter(|(_, r)| r.is_ok()).unzip();
+            let (healthy, slots): (Vec<&mut Document>, Vec<&mut Result<()>>) = docs
+                .iter_mut()
+                .zip(results.iter_mut())
+                .filter(|(_, r)| r.is_ok())
+                .unzip();
             let mut healthy = healthy;
             if healthy.is_empty() {
                 break;

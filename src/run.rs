@@ -33,7 +33,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { inputs: Vec::new(), output: None, with_text: true, progress: false, chunk_per_thread: 32 }
+        Options {
+            inputs: Vec::new(),
+            output: None,
+            with_text: true,
+            progress: false,
+            chunk_per_thread: 32,
+        }
     }
 }
 
@@ -90,7 +96,10 @@ pub fn analyze_to(options: &Options, pipeline: &Pipeline, w: &mut impl Write) ->
         }
         bar.inc(bytes);
         let per_sec = summary.articles as f64 / bar.elapsed().as_secs_f64().max(1e-3);
-        bar.set_message(format!("{} articles, {per_sec:.0} articles/s", summary.articles));
+        bar.set_message(format!(
+            "{} articles, {per_sec:.0} articles/s",
+            summary.articles
+        ));
     }
     bar.finish_and_clear();
     Ok(summary)
@@ -98,7 +107,12 @@ pub fn analyze_to(options: &Options, pipeline: &Pipeline, w: &mut impl Write) ->
 
 /// Loaded articles in, one serialized record per article out (in `lines`, same order). An
 /// article that fails a stage, or whose record cannot be written, becomes an error record.
-fn process(chunk: &mut Vec<Loaded>, pipeline: &Pipeline, with_text: bool, lines: &mut Vec<Vec<u8>>) {
+fn process(
+    chunk: &mut Vec<Loaded>,
+    pipeline: &Pipeline,
+    with_text: bool,
+    lines: &mut Vec<Vec<u8>>,
+) {
     // Run the pipeline over the documents of the chunk together, then put them back.
     let mut docs: Vec<Document> = Vec::with_capacity(chunk.len());
     let mut placeholders = Vec::with_capacity(chunk.len());
@@ -138,7 +152,11 @@ fn process(chunk: &mut Vec<Loaded>, pipeline: &Pipeline, with_text: bool, lines:
 }
 
 fn failed(doc: &Document, error: Error) -> Failed {
-    Failed { id: doc.id.clone(), source: doc.origin.to_string(), error }
+    Failed {
+        id: doc.id.clone(),
+        source: doc.origin.to_string(),
+        error,
+    }
 }
 
 /// A progress bar over the input's bytes (articles, articles/s, ETA); hidden unless asked for.
@@ -186,14 +204,26 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(path: &Path) -> Result<Self> {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
         let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
-        Ok(AtomicFile { path: path.to_path_buf(), tmp, writer: Some(BufWriter::with_capacity(1 << 16, file)) })
+        let file = File::create(&tmp).map_err(|source| Error::Io {
+            path: tmp.clone(),
+            source,
+        })?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
     }
 
     pub fn writer(&mut self) -> &mut BufWriter<File> {
-        self.writer.as_mut().expect("writer is present until commit")
+        self.writer
+            .as_mut()
+            .expect("writer is present until commit")
     }
 
     /// Flushes, syncs and renames the file into place.
@@ -203,7 +233,10 @@ impl AtomicFile {
             move |source| Error::Io { path, source }
         };
         let writer = self.writer.take().expect("commit runs once");
-        let file = writer.into_inner().map_err(|e| Error::Io { path: self.tmp.clone(), source: e.into_error() })?;
+        let file = writer.into_inner().map_err(|e| Error::Io {
+            path: self.tmp.clone(),
+            source: e.into_error(),
+        })?;
         file.sync_all().map_err(io_err(&self.tmp))?;
         std::fs::rename(&self.tmp, &self.path).map_err(io_err(&self.path))?;
         Ok(())

@@ -25,7 +25,11 @@ pub fn finnews() -> Command {
 /// Runs the binary with `args`, feeding `stdin`; returns its output.
 pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut cmd = finnews();
-    cmd.args(args).stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.args(args).stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("start finnews");
     if let Some(bytes) = stdin {
@@ -55,7 +59,10 @@ pub fn read_records(path: &Path) -> Vec<Value> {
 
 /// The code-point slice `[start, end)` of `text`, as the output record's offsets mean it.
 pub fn slice(text: &str, start: u64, end: u64) -> String {
-    text.chars().skip(start as usize).take((end - start) as usize).collect()
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
 }
 
 /// Asserts equality and prints both sides as pretty JSON when they differ.

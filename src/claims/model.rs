@@ -1,14 +1,21 @@
 //! The learned claim head: each sentence's pooled embedding (from the shared encoder), the cue
-//! stage's evidence and the sentence's sentiment -> its claim, with a calibrated probability.
+//! stage's evidence, its sentiment and its place in the article -> its claim, with a
+//! calibrated probability.
 //!
 //! ```text
-//! "Shares fell 6% after the recall."  -> encoder (the forward pass sentiment uses) -> [384]
-//!                                      -> Cues::scores (catalyst 2.1, risk 3.4, watch 0, none 0.9,
-//!                                         hedge none)                              -> [4 + 4 + 1]
-//!                                      -> sentiment probabilities                  -> [3]
-//!   -> standardize -> linear layer (or one hidden ReLU layer) -> logits / temperature -> softmax
+//! "Shares fell 6% after the recall."    -> encoder (the pass sentiment uses) -> [384]
+//!   under the heading "Risks",           -> Cues::scores (catalyst 0, risk 3.4, watch 0, none 0.9,
+//!   third sentence of the article           its decision, hedge none)         -> [4 + 4 + 1]
+//!                                         -> sentiment probabilities          -> [3]
+//!                                         -> first of article? of section? relative place -> [3]
+//!                                         -> the heading's pooled embedding   -> [1 + 384]
+//!   -> standardize -> linear layer, or one hidden ReLU layer -> logits / temperature -> softmax
 //!   -> Claim { label: risk, score: 0.91, hedged: false }
 //! ```
+//!
+//! Which of these feature groups a head reads is in its `config.json` ([`FeatureGroup`]);
+//! [`read_batches`] computes them all from one encoder pass over the sentences (headings,
+//! a few short lines, get a pass of their own when the head reads them).
 //!
 //! ```
 //! use finnews::claims::model::{ClaimModel, read_batches};
@@ -401,9 +408,9 @@ pub fn read_token_batches(
             read(b.positions, b.pooled, b.layers, b.encodings)
         })
     } else {
-        model
-            .encoder()
-            .for_each_batch(&texts, |positions, pooled| read(positions, pooled, &[], &[]))
+        model.encoder().for_each_batch(&texts, |positions, pooled| {
+            read(positions, pooled, &[], &[])
+        })
     }
 }
 

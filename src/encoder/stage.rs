@@ -25,8 +25,9 @@
 
 use super::{Checkpoint, Config, Encoder, Head};
 use crate::claims::Cues;
-use crate::claims::model::{ClaimModel, read_batches};
+use crate::claims::model::{ClaimModel, read_token_batches};
 use crate::document::{Claim, Document, Polarity, Probs, Sentiment};
+use crate::entities::ner::{Mention, NerModel};
 use crate::error::{Error, Result};
 use crate::pipeline::Stage;
 
@@ -181,6 +182,8 @@ pub struct ModelStage {
     sentiment: SentimentModel,
     claims: ClaimModel,
     cues: Cues,
+    /// PERSON, LOC and ORG from the same pass, merged into the rule entities.
+    ner: Option<NerModel>,
 }
 
 impl ModelStage {
@@ -198,7 +201,14 @@ impl ModelStage {
             sentiment,
             claims,
             cues,
+            ner: None,
         }
+    }
+
+    /// Also runs the NER head ([`crate::entities::ner`]) on the same pass.
+    pub fn with_ner(mut self, ner: NerModel) -> Self {
+        self.ner = Some(ner);
+        self
     }
 
     pub fn sentiment(&self) -> &SentimentModel {
@@ -211,21 +221,36 @@ impl ModelStage {
 
     /// Runs the encoder once over every sentence of every document, sorted and batched.
     fn apply_all(&self, docs: &mut [&mut Document]) -> Result<()> {
-        let mut out: Vec<Vec<Option<(Sentiment, Claim)>>> = docs
-            .iter()
-            .map(|d| vec![None; d.sentences.len()])
-            .collect();
+        let mut out: Vec<Vec<Option<(Sentiment, Claim)>>> =
+            docs.iter().map(|d| vec![None; d.sentences.len()]).collect();
         let refs: Vec<&Document> = docs.iter().map(|d| &**d).collect();
         let headings = self.claims.reads_headings();
-        read_batches(&self.sentiment, &self.cues, &refs, headings, |batch| {
-            let claims = self
-                .claims
-                .predict(batch.pooled, batch.evidence, batch.headings)?;
-            for ((&(d, k), e), c) in batch.rows.iter().zip(batch.evidence).zip(claims) {
-                out[d][k] = Some((e.sentiment, c));
+        let mut found: Vec<Vec<Mention>> = vec![Vec::new(); refs.len()];
+        let tokens = self.ner.is_some();
+        read_token_batches(
+            &self.sentiment,
+            &self.cues,
+            &refs,
+            headings,
+            tokens,
+            |batch| {
+                let claims = self
+                    .claims
+                    .predict(batch.pooled, batch.evidence, batch.headings)?;
+                for ((&(d, k), e), c) in batch.rows.iter().zip(batch.evidence).zip(claims) {
+                    out[d][k] = Some((e.sentiment, c));
+                }
+                if let Some(ner) = &self.ner {
+                    ner.read_batch(&refs, batch.rows, batch.layers, batch.encodings, &mut found)?;
+                }
+                Ok(())
+            },
+        )?;
+        if let Some(ner) = &self.ner {
+            for (doc, f) in docs.iter_mut().zip(found) {
+                ner.finish(doc, f);
             }
-            Ok(())
-        })?;
+        }
         for (doc, results) in docs.iter_mut().zip(out) {
             for (s, r) in doc.sentences.iter_mut().zip(results) {
                 if let Some((sentiment, claim)) = r {

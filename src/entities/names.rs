@@ -18,6 +18,7 @@ use crate::document::{EntityType, Span};
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 /// Words that, in the same sentence, show that an ambiguous name means the company:
@@ -111,6 +112,10 @@ pub struct Names {
 /// digit (so the text has it too), or where the form itself ends (so the text's word ends
 /// there). Looking forms up by the word at each word start therefore finds every one.
 struct FirstWords {
+    /// The first two bytes of the forms that open with a small letter ("eBay", "the Dow"),
+    /// as a bit set, and the letter of such forms of one byte.
+    small_pairs: Box<[u64; 1024]>,
+    small_singles: [bool; 256],
     /// Forms grouped by bucket: (key of the first word, surface index).
     forms: Vec<(u64, u32)>,
     /// Bucket b holds `forms[buckets[b]..buckets[b + 1]]`.
@@ -134,7 +139,11 @@ fn word_key(bytes: &[u8], start: usize, end: usize) -> u64 {
             u64::from_le_bytes(head)
         }
     };
-    let head = if len < 8 { head & ((1 << (8 * len)) - 1) } else { head };
+    let head = if len < 8 {
+        head & ((1 << (8 * len)) - 1)
+    } else {
+        head
+    };
     head ^ ((len as u64) << 56)
 }
 
@@ -166,7 +175,17 @@ impl FirstWords {
     fn new<'a>(forms: impl Iterator<Item = (u32, &'a str)>) -> Self {
         let mut keyed = Vec::new();
         let mut odd = Vec::new();
+        let mut small_pairs = Box::new([0u64; 1024]);
+        let mut small_singles = [false; 256];
         for (k, form) in forms {
+            match *form.as_bytes() {
+                [a @ b'a'..=b'z'] => small_singles[usize::from(a)] = true,
+                [a @ b'a'..=b'z', b, ..] => {
+                    let pair = usize::from(a) << 8 | usize::from(b);
+                    small_pairs[pair >> 6] |= 1 << (pair & 63);
+                }
+                _ => {}
+            }
             match word_end_from(form, 0) {
                 0 => odd.push(k),
                 end => {
@@ -184,10 +203,21 @@ impl FirstWords {
             buckets[b] += buckets[b - 1];
         }
         FirstWords {
+            small_pairs,
+            small_singles,
             forms: keyed.into_iter().map(|(_, key, k)| (key, k)).collect(),
             buckets,
             odd,
         }
+    }
+
+    /// Whether a form that opens with a small letter may start at `i` (a word start there).
+    #[inline]
+    fn small_pair(&self, bytes: &[u8], i: usize) -> bool {
+        let a = bytes[i];
+        let b = bytes.get(i + 1).copied().unwrap_or(0);
+        let pair = usize::from(a) << 8 | usize::from(b);
+        self.small_singles[usize::from(a)] || self.small_pairs[pair >> 6] & (1 << (pair & 63)) != 0
     }
 
     /// Calls `f` with every form whose first word is `bytes[start..end]` (and possibly a few
@@ -205,54 +235,214 @@ impl FirstWords {
     }
 }
 
-/// Calls `f` with the start and end of every word: a run of letters and digits. ASCII text
-/// is scanned 64 bytes at a time.
-fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
-    let bytes = text.as_bytes();
-    let mut after_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let block = &bytes[i..bytes.len().min(i + 64)];
-        if block.is_ascii() {
+/// One scan of a sentence, shared by the rules that read it after one another (names,
+/// values, persons, companies): bit masks, one bit per byte, of where something may start.
+///
+/// The rules of the entity stage are called per sentence; each asks [`with_scan`] for the
+/// scan of its sentence, and only the first one scans.
+#[derive(Default)]
+pub(crate) struct Scan {
+    /// The sentence scanned, to tell whether a later call reads the same one.
+    text: Vec<u8>,
+    /// Per block of 64 bytes, the masks [`ALNUM`] to [`LOWER`].
+    blocks: Vec<Masks>,
+}
+
+/// An ASCII letter or digit.
+pub(crate) const ALNUM: usize = 0;
+/// An ASCII letter or digit after a byte that is neither nor an underscore: where a pattern
+/// that opens with `(?-u:\b)` and a word may start.
+pub(crate) const WORD: usize = 1;
+/// A letter or digit after a character that is neither: where a listed name may start.
+pub(crate) const NAME: usize = 2;
+/// An ASCII capital.
+pub(crate) const CAPITAL: usize = 3;
+/// A `$`.
+pub(crate) const DOLLAR: usize = 4;
+/// A small ASCII letter.
+pub(crate) const LOWER: usize = 5;
+/// A `:`.
+pub(crate) const COLON: usize = 6;
+/// A `(` or a `<`.
+pub(crate) const OPEN: usize = 7;
+
+/// The masks of one block.
+pub(crate) type Masks = [u64; 8];
+
+thread_local! {
+    static SCAN: RefCell<Scan> = RefCell::default();
+}
+
+/// Calls `f` with the scan of `text`, scanning it unless the last call on this thread was
+/// for the same text.
+pub(crate) fn with_scan<R>(text: &str, f: impl FnOnce(&Scan) -> R) -> R {
+    SCAN.with_borrow_mut(|scan| {
+        if scan.text != text.as_bytes() {
+            scan.fill(text);
+        }
+        f(scan)
+    })
+}
+
+impl Scan {
+    fn fill(&mut self, text: &str) {
+        self.text.clear();
+        self.text.extend_from_slice(text.as_bytes());
+        self.blocks.clear();
+        let b = text.as_bytes();
+        // Whether the byte before is an ASCII word byte, and whether the character before is
+        // a letter or digit.
+        let (mut after_word, mut after_alnum) = (false, false);
+        // Where the next character starts (past the block when one straddles its end).
+        let mut next_char = 0;
+        for (k, block) in b.chunks(64).enumerate() {
+            let base = 64 * k;
             let n = block.len();
-            let word = if n == 64 {
-                alphanumeric_bits(block.try_into().expect("64 bytes"))
-            } else {
-                let mut padded = [b' '; 64];
-                padded[..n].copy_from_slice(block);
-                alphanumeric_bits(&padded)
-            };
-            let mut starts = word & !((word << 1) | u64::from(after_word));
-            while starts != 0 {
-                let k = starts.trailing_zeros() as usize;
-                let len = (!(word >> k)).trailing_zeros() as usize;
-                let start = i + k;
-                let end = if k + len < n { start + len } else { word_end_from(text, start) };
-                f(start, end);
-                starts &= starts - 1;
-            }
-            after_word = word >> (n - 1) & 1 == 1;
-            i += n;
-        } else {
-            // Character by character up to the next block.
-            let end = (i + 64).min(bytes.len());
-            while i < end {
-                let c = text[i..].chars().next().expect("at a character boundary");
-                let is_word = c.is_alphanumeric();
-                if is_word && !after_word {
-                    f(i, word_end_from(text, i));
+            let mut padded = [b' '; 64];
+            let full: &[u8; 64] = match block.try_into() {
+                Ok(full) => full,
+                Err(_) => {
+                    padded[..n].copy_from_slice(block);
+                    &padded
                 }
-                after_word = is_word;
-                i += c.len_utf8();
+            };
+            let [digit, capital, lower, under, dollar, colon, open] = classify(full);
+            let alnum = digit | capital | lower;
+            let word = alnum | under;
+            let words = alnum & !((word << 1) | u64::from(after_word));
+            after_word = word >> (n - 1) & 1 == 1;
+            let names = if block.is_ascii() {
+                let names = alnum & !((alnum << 1) | u64::from(after_alnum));
+                after_alnum = alnum >> (n - 1) & 1 == 1;
+                next_char = base + n;
+                names
+            } else {
+                let mut names = 0;
+                while next_char < base + n {
+                    let c = text[next_char..]
+                        .chars()
+                        .next()
+                        .expect("a character starts here");
+                    if c.is_alphanumeric() && !after_alnum {
+                        names |= 1 << (next_char - base);
+                    }
+                    after_alnum = c.is_alphanumeric();
+                    next_char += c.len_utf8();
+                }
+                names
+            };
+            let masks = [alnum, words, names, capital, dollar, lower, colon, open];
+            self.blocks.push(masks);
+        }
+    }
+
+    /// Calls `f` at every byte where the mask that `select` makes of a block's masks has a
+    /// bit, in order, until `f` returns true; returns whether it did.
+    pub(crate) fn find(
+        &self,
+        select: impl Fn(&Masks) -> u64,
+        mut f: impl FnMut(usize) -> bool,
+    ) -> bool {
+        for (k, masks) in self.blocks.iter().enumerate() {
+            let mut bits = select(masks);
+            while bits != 0 {
+                if f(64 * k + bits.trailing_zeros() as usize) {
+                    return true;
+                }
+                bits &= bits - 1;
             }
         }
+        false
+    }
+
+    /// Calls `f` at every byte where the mask that `select` makes has a bit, in order.
+    pub(crate) fn each(&self, select: impl Fn(&Masks) -> u64, mut f: impl FnMut(usize)) {
+        self.find(select, |i| {
+            f(i);
+            false
+        });
+    }
+
+    /// Where the run of ASCII letters and digits that starts at `i` ends.
+    pub(crate) fn alnum_end(&self, i: usize) -> usize {
+        let (mut k, mut shift) = (i / 64, i % 64);
+        let mut end = i;
+        while let Some(masks) = self.blocks.get(k) {
+            let run = (!(masks[ALNUM] >> shift)).trailing_zeros() as usize;
+            end += run;
+            if shift + run < 64 {
+                break;
+            }
+            (k, shift) = (k + 1, 0);
+        }
+        end.min(self.text.len())
     }
 }
 
-/// Bit k says whether `block[k]` is an ASCII letter or digit.
-fn alphanumeric_bits(block: &[u8; 64]) -> u64 {
-    let [bits] = byte_classes(block, [&[(b'0', b'9'), (b'A', b'Z'), (b'a', b'z')]]);
-    bits
+/// The masks of a block of 64 bytes: ASCII digits, capitals, small letters, `_`, `$`, `:`,
+/// and `(` or `<`.
+fn classify(block: &[u8; 64]) -> [u64; 7] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        // SAFETY: SSE2 is part of the x86_64 baseline; every x86_64 processor has it.
+        unsafe { classify_sse2(block) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        byte_classes(
+            block,
+            [
+                &[(b'0', b'9')],
+                &[(b'A', b'Z')],
+                &[(b'a', b'z')],
+                &[(b'_', b'_')],
+                &[(b'$', b'$')],
+                &[(b':', b':')],
+                &[(b'(', b'('), (b'<', b'<')],
+            ],
+        )
+    }
+}
+
+/// [`classify`] sixteen bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn classify_sse2(block: &[u8; 64]) -> [u64; 7] {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
+    };
+    /// Bytes in lo..=hi (both below 0x7F); bytes from 0x80 up compare as negative, so none
+    /// of them is in.
+    #[target_feature(enable = "sse2")]
+    fn within(v: __m128i, lo: u8, hi: u8) -> __m128i {
+        let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1));
+        let below = _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1));
+        _mm_and_si128(above, below)
+    }
+    #[target_feature(enable = "sse2")]
+    fn is(v: __m128i, b: u8) -> __m128i {
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))
+    }
+    let mut masks = [0u64; 7];
+    for (j, sixteen) in block.chunks_exact(16).enumerate() {
+        let low = u64::from_le_bytes(sixteen[..8].try_into().expect("8 bytes"));
+        let high = u64::from_le_bytes(sixteen[8..].try_into().expect("8 bytes"));
+        let v = _mm_set_epi64x(high as i64, low as i64);
+        let classes = [
+            within(v, b'0', b'9'),
+            within(v, b'A', b'Z'),
+            within(v, b'a', b'z'),
+            is(v, b'_'),
+            is(v, b'$'),
+            is(v, b':'),
+            _mm_or_si128(is(v, b'('), is(v, b'<')),
+        ];
+        for (mask, class) in masks.iter_mut().zip(classes) {
+            *mask |= u64::from(_mm_movemask_epi8(class) as u16) << (16 * j);
+        }
+    }
+    masks
 }
 
 /// For each class (a list of inclusive ranges of ASCII bytes), a mask whose bit k says
@@ -289,9 +479,34 @@ pub(crate) fn byte_classes<const N: usize>(
 
 /// The legal forms of [`SUFFIX`], each as it must appear right after `,? `.
 const SUFFIX_WORDS: &[&str] = &[
-    "Incorporated", "Corporation", "Company", "Limited", "Holding", "Group", "Inc", "Corp",
-    "Co", "Ltd", "S.A.", "N.V.", "S.p.A.", "L.P.", "p.l.c.", "& Co", "LLC", "plc", "PLC",
-    "Plc", "AG", "SE", "SA", "NV", "ASA", "GmbH", "SpA", "LP",
+    "Incorporated",
+    "Corporation",
+    "Company",
+    "Limited",
+    "Holding",
+    "Group",
+    "Inc",
+    "Corp",
+    "Co",
+    "Ltd",
+    "S.A.",
+    "N.V.",
+    "S.p.A.",
+    "L.P.",
+    "p.l.c.",
+    "& Co",
+    "LLC",
+    "plc",
+    "PLC",
+    "Plc",
+    "AG",
+    "SE",
+    "SA",
+    "NV",
+    "ASA",
+    "GmbH",
+    "SpA",
+    "LP",
 ];
 
 impl Names {
@@ -360,8 +575,27 @@ impl Names {
                 }
             });
         };
-        for_each_word(text, |start, end| {
-            self.index.each(text.as_bytes(), start, end, |k| push(start, k));
+        with_scan(text, |scan| {
+            let b = text.as_bytes();
+            let mut look_up = |start: usize| {
+                // The run of ASCII letters and digits, then any other letters and digits.
+                let mut end = scan.alnum_end(start);
+                if b.get(end).is_some_and(|&c| c >= 0x80) {
+                    end = word_end_from(text, end);
+                }
+                self.index.each(b, start, end, |k| push(start, k));
+            };
+            // Most words open with a small letter, and few names do: those words are looked
+            // up only when their first two letters open a name.
+            scan.each(|m| m[NAME] & !m[LOWER], &mut look_up);
+            scan.each(
+                |m| m[NAME] & m[LOWER],
+                |start| {
+                    if self.index.small_pair(b, start) {
+                        look_up(start);
+                    }
+                },
+            );
         });
         if !self.index.odd.is_empty() {
             for (i, _) in text.char_indices().filter(|&(i, _)| word_start(text, i)) {
@@ -454,33 +688,63 @@ mod tests {
 
     #[test]
     fn byte_ranges_bit_by_bit() {
-        let block: [u8; 64] = std::array::from_fn(|k| [b'a', b'Z', b'_', b'0', 0xC3, b' ', b'9', 0xFF][k % 8]);
+        let block: [u8; 64] =
+            std::array::from_fn(|k| [b'a', b'Z', b'_', b'0', 0xC3, b' ', b'9', 0xFF][k % 8]);
         let [both, under] = byte_classes(&block, [&[(b'0', b'9'), (b'a', b'z')], &[(b'_', b'_')]]);
         for (k, b) in block.iter().enumerate() {
-            assert_eq!(both >> k & 1 == 1, b.is_ascii_digit() || b.is_ascii_lowercase(), "{k}");
+            assert_eq!(
+                both >> k & 1 == 1,
+                b.is_ascii_digit() || b.is_ascii_lowercase(),
+                "{k}"
+            );
             assert_eq!(under >> k & 1 == 1, *b == b'_', "{k}");
         }
     }
 
     #[test]
-    fn words_in_blocks_and_characters() {
-        let mixed = "Meta's \u{201c}Azure\u{201d} x1 (AWS) \u{d8}rsted eBay 3M ".repeat(9);
+    fn one_scan_finds_every_start() {
+        let mixed = "Meta's \u{201c}Azure\u{201d} x1 (AWS) \u{d8}rsted $5 a_b ".repeat(9);
         let ascii: String = (0..200u8).map(|b| char::from(b % 128)).collect();
         for text in [mixed, ascii] {
-            let mut got = Vec::new();
-            for_each_word(&text, |start, end| got.push((start, end)));
-            let want: Vec<(usize, usize)> = text
-                .char_indices()
-                .filter(|&(i, c)| c.is_alphanumeric() && word_start(&text, i))
-                .map(|(i, _)| (i, word_end_from(&text, i)))
+            let b = text.as_bytes();
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+            let chars = || text.char_indices();
+            let words: Vec<usize> = chars()
+                .filter(|&(i, _)| b[i].is_ascii_alphanumeric() && (i == 0 || !word(b[i - 1])))
+                .map(|(i, _)| i)
                 .collect();
-            assert_eq!(got, want);
+            let names: Vec<usize> = chars()
+                .filter(|&(i, c)| c.is_alphanumeric() && word_start(&text, i))
+                .map(|(i, _)| i)
+                .collect();
+            let capitals: Vec<usize> = chars()
+                .filter(|(_, c)| c.is_ascii_uppercase())
+                .map(|(i, _)| i)
+                .collect();
+            let dollars: Vec<usize> = chars().filter(|&(_, c)| c == '$').map(|(i, _)| i).collect();
+            with_scan(&text, |scan| {
+                let at = |mask: usize| {
+                    let mut all = Vec::new();
+                    scan.each(|m| m[mask], |i| all.push(i));
+                    all
+                };
+                assert_eq!(at(WORD), words);
+                assert_eq!(at(NAME), names);
+                assert_eq!(at(CAPITAL), capitals);
+                assert_eq!(at(DOLLAR), dollars);
+                for &i in &names {
+                    let ascii = i + b[i..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .count();
+                    assert_eq!(scan.alnum_end(i), ascii);
+                }
+            });
         }
     }
 
     #[test]
     fn word_edges() {
-
         assert!(word_start("Meta's", 0));
         assert!(word_end("Meta's", 4));
         assert!(!word_end("Metaverse", 4));
@@ -511,8 +775,14 @@ mod tests {
             .unwrap();
         for alt in alternatives.split('|') {
             let written = alt.replace(r"\.", ".").replace("[ ]", " ");
-            assert!(may_take_suffix(format!(" {written}").as_bytes()), "{written}");
-            assert!(may_take_suffix(format!(",\u{a0}{written}").as_bytes()), "{written}");
+            assert!(
+                may_take_suffix(format!(" {written}").as_bytes()),
+                "{written}"
+            );
+            assert!(
+                may_take_suffix(format!(",\u{a0}{written}").as_bytes()),
+                "{written}"
+            );
         }
         assert!(!may_take_suffix(b" said"));
         assert!(!may_take_suffix(b"Inc."));

@@ -21,7 +21,7 @@
 //! Spans never include hedges: the patterns start at the number or the currency sign, so
 //! "nearly 12%" gives "12%". Every pattern is one regex compiled once, linear in the text.
 
-use super::names::byte_classes;
+use super::names::{DOLLAR, WORD, with_scan};
 use super::{Candidate, Source};
 use crate::document::{EntityType, Span};
 use regex_automata::meta::Regex;
@@ -124,8 +124,8 @@ const BEFORE_MAY: &[&str] = &[
 /// The words before a year that [`year_after`] takes.
 const BEFORE_YEAR: &[&str] = &[
     "In", "in", "Since", "since", "By", "by", "During", "during", "Until", "until", "Through",
-    "through", "From", "from", "Before", "before", "After", "after", "of", "for", "between",
-    "and", "to",
+    "through", "From", "from", "Before", "before", "After", "after", "of", "for", "between", "and",
+    "to",
 ];
 
 /// Currency codes and "Rs", which may open an amount: "USD 5", "Rs 40".
@@ -139,7 +139,9 @@ const CURRENCY_MARKS: &[&str] = &[
 const AFTER_AMOUNT: &[u8] = b"tbmcldepsyrwfUCAHSNTEGJ";
 
 /// What may stand right before `$` in an amount: "US$", "C$", "HK$".
-const DOLLAR_PREFIXES: &[&str] = &["U.S.", "US", "CA", "AU", "NZ", "HK", "NT", "C", "A", "S", "R"];
+const DOLLAR_PREFIXES: &[&str] = &[
+    "U.S.", "US", "CA", "AU", "NZ", "HK", "NT", "C", "A", "S", "R",
+];
 
 /// The value patterns, compiled once.
 ///
@@ -254,43 +256,49 @@ impl Patterns {
             }
             money.push(d);
         };
-        for_each_ascii_word_start(b, |p, starts_word| {
-            if !starts_word {
-                dollar(p, &mut at.money);
-                return;
-            }
-            if b[p].is_ascii_digit() {
-                if amount_may_follow(b, p) {
-                    at.money.push(p);
-                }
-                if percent_follows(b, p) {
-                    for sign in signs_before(text, p) {
-                        at.percent.push(sign);
+        with_scan(text, |scan| {
+            scan.each(|m| m[DOLLAR], |d| dollar(d, &mut at.money));
+            scan.each(
+                |m| m[WORD],
+                |p| {
+                    if b[p].is_ascii_digit() {
+                        if amount_may_follow(b, p) {
+                            at.money.push(p);
+                        }
+                        if percent_follows(b, p) {
+                            for sign in signs_before(text, p) {
+                                at.percent.push(sign);
+                            }
+                            at.percent.push(p);
+                        }
+                        if year_after_preposition(text, p) {
+                            at.years.push(p);
+                        }
+                        if let Some(ordinal) = date_number(b, p) {
+                            if ordinal && let Some(the) = the_before(text, p) {
+                                at.date.push(the);
+                            }
+                            at.date.push(p);
+                        }
+                    } else {
+                        if let Some(period) = date_word(&b[p..], self.relative_dates) {
+                            if period && let Some(the) = the_before(text, p) {
+                                at.date.push(the);
+                            }
+                            at.date.push(p);
+                        }
+                        if matches!(
+                            b[p],
+                            b'A' | b'C' | b'E' | b'G' | b'H' | b'I' | b'J' | b'K' | b'R' | b'U'
+                        ) && CURRENCY_MARKS
+                            .iter()
+                            .any(|m| b[p..].starts_with(m.as_bytes()))
+                        {
+                            at.money.push(p);
+                        }
                     }
-                    at.percent.push(p);
-                }
-                if year_after_preposition(text, p) {
-                    at.years.push(p);
-                }
-                if let Some(ordinal) = date_number(b, p) {
-                    if ordinal && let Some(the) = the_before(text, p) {
-                        at.date.push(the);
-                    }
-                    at.date.push(p);
-                }
-            } else {
-                if let Some(period) = date_word(&b[p..], self.relative_dates) {
-                    if period && let Some(the) = the_before(text, p) {
-                        at.date.push(the);
-                    }
-                    at.date.push(p);
-                }
-                if matches!(b[p], b'A' | b'C' | b'E' | b'G' | b'H' | b'I' | b'J' | b'K' | b'R' | b'U')
-                    && CURRENCY_MARKS.iter().any(|m| b[p..].starts_with(m.as_bytes()))
-                {
-                    at.money.push(p);
-                }
-            }
+                },
+            );
         });
         for list in [&mut at.money, &mut at.percent, &mut at.date] {
             list.sort_unstable();
@@ -312,34 +320,6 @@ fn anchored(re: &Regex, text: &str, starts: &[usize], mut f: impl FnMut(usize, u
             f(m.start(), m.end());
             from = m.end().max(p + 1);
         }
-    }
-}
-
-/// Calls `f(i, true)` at every byte where an ASCII letter or digit follows a byte that is
-/// neither nor an underscore (where a pattern that opens with `(?-u:\b)` and a word may
-/// start), and `f(i, false)` at every `$`, in order.
-fn for_each_ascii_word_start(b: &[u8], mut f: impl FnMut(usize, bool)) {
-    const ALNUM: &[(u8, u8)] = &[(b'0', b'9'), (b'A', b'Z'), (b'a', b'z')];
-    let mut after_word = false;
-    for (k, block) in b.chunks(64).enumerate() {
-        let mut padded = [b' '; 64];
-        let full: &[u8; 64] = match block.try_into() {
-            Ok(full) => full,
-            Err(_) => {
-                padded[..block.len()].copy_from_slice(block);
-                &padded
-            }
-        };
-        let [alnum, under, dollars] = byte_classes(full, [ALNUM, &[(b'_', b'_')], &[(b'$', b'$')]]);
-        let word = alnum | under;
-        let starts = alnum & !((word << 1) | u64::from(after_word));
-        let mut events = starts | dollars;
-        while events != 0 {
-            let i = events.trailing_zeros();
-            f(64 * k + i as usize, starts >> i & 1 == 1);
-            events &= events - 1;
-        }
-        after_word = word >> (block.len() - 1) & 1 == 1;
     }
 }
 
@@ -377,14 +357,8 @@ fn percent_follows(b: &[u8], p: usize) -> bool {
 
 /// Where a sign before the number at `p` may start a percentage: "-2.1%", "+ 3%", "−4%".
 fn signs_before(text: &str, p: usize) -> impl Iterator<Item = usize> {
-    let sign = |before: &str| {
-        before
-            .strip_suffix(['-', '+', '−'])
-            .map(|rest| rest.len())
-    };
-    let spaced = text[..p]
-        .strip_suffix([' ', '\u{a0}'])
-        .and_then(sign);
+    let sign = |before: &str| before.strip_suffix(['-', '+', '−']).map(|rest| rest.len());
+    let spaced = text[..p].strip_suffix([' ', '\u{a0}']).and_then(sign);
     spaced.into_iter().chain(sign(&text[..p]))
 }
 

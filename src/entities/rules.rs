@@ -15,9 +15,9 @@
 //! These are deliberately modest; a learned recognizer will add recall later.
 
 use super::gazetteer::Gazetteer;
+use super::names::{CAPITAL, WORD, with_scan};
 use super::{Candidate, Source};
 use crate::document::{Entity, EntityType, Span};
-use super::names::byte_classes;
 use regex::Regex;
 use regex_automata::meta::Regex as MetaRegex;
 use regex_automata::{Anchored, Input};
@@ -315,67 +315,121 @@ pub struct Rules {
     honorifics: Openings,
     roles: Openings,
     suffixes: Openings,
-    /// The first two bytes (in small letters) of every title, honorific and role: a word
-    /// that opens with none of them is passed over at once.
-    person_pairs: Pairs,
+    /// The openings of every title, honorific and role: a word that opens with none of
+    /// them is passed over at once.
+    person_words: Prefixes,
 }
 
-/// A set of byte pairs.
-struct Pairs(Box<[u64; 1024]>);
+/// A filter on word openings: which texts may start with one of a set of words, ignoring
+/// ASCII case. Each word is kept by its first four bytes (or all of them, when it has
+/// fewer), hashed into a bit set; a text is looked up by its first two, three and four
+/// bytes. Never false where a word opens the text; rarely true elsewhere.
+struct Prefixes(Box<[u64; 1024]>);
 
-impl Pairs {
+impl Prefixes {
     fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut set = Pairs(Box::new([0; 1024]));
+        let mut set = Prefixes(Box::new([0; 1024]));
         for w in words {
-            let pair = Pairs::key(&w.as_bytes()[..2]);
-            set.0[pair >> 6] |= 1 << (pair & 63);
+            let n = w.len().min(4);
+            let key = Prefixes::key(Prefixes::head(w.as_bytes()), n);
+            set.0[key >> 6] |= 1 << (key & 63);
         }
         set
     }
 
-    fn key(two: &[u8]) -> usize {
-        usize::from(two[0].to_ascii_lowercase()) << 8 | usize::from(two[1].to_ascii_lowercase())
+    /// The first four bytes of `text` (zeros past its end), each with its 0x20 bit set: ASCII
+    /// letters in small, and the same for a word and for any text it opens.
+    fn head(text: &[u8]) -> u32 {
+        let four = match text.get(..4) {
+            Some(four) => four.try_into().expect("4 bytes"),
+            None => {
+                let mut four = [0u8; 4];
+                four[..text.len()].copy_from_slice(text);
+                four
+            }
+        };
+        u32::from_le_bytes(four) | 0x2020_2020
     }
 
-    /// Whether `rest` opens with a pair of the set (in either case).
+    fn key(head: u32, n: usize) -> usize {
+        let kept = u64::from(head) & ((1 << (8 * n)) - 1);
+        ((kept | (n as u64) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+    }
+
+    /// Whether one of the words may open `rest`.
     fn open(&self, rest: &[u8]) -> bool {
-        rest.get(..2).is_some_and(|two| {
-            let pair = Pairs::key(two);
-            self.0[pair >> 6] & (1 << (pair & 63)) != 0
+        let head = Prefixes::head(rest);
+        (2..=4).any(|n| {
+            let key = Prefixes::key(head, n);
+            self.0[key >> 6] & (1 << (key & 63)) != 0
         })
     }
 }
 
-/// Words by their first byte, to tell quickly whether one of them opens a text.
+/// Words by their first byte, to tell quickly whether one of them opens a text: each word is
+/// compared by its first eight bytes at once.
 struct Openings {
-    by_first: Vec<Vec<&'static str>>,
+    /// Per first byte (in small letters when `any_case`): (first eight bytes, mask, word).
+    by_first: Vec<Vec<(u64, u64, &'static str)>>,
     /// Compare without ASCII case (the words are in small letters).
     any_case: bool,
 }
 
+/// The first eight bytes of `text`, zeros past its end.
+fn eight(text: &[u8]) -> u64 {
+    match text.get(..8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().expect("8 bytes")),
+        None => {
+            let mut eight = [0u8; 8];
+            eight[..text.len()].copy_from_slice(text);
+            u64::from_le_bytes(eight)
+        }
+    }
+}
+
+/// Sets the 0x20 bit of every byte: ASCII letters in small, the same for a word and for any
+/// text it opens ignoring case.
+const SMALL: u64 = 0x2020_2020_2020_2020;
+
 impl Openings {
     fn new(words: &[&'static str], any_case: bool) -> Self {
         let mut by_first = vec![Vec::new(); 256];
-        for w in words {
-            by_first[usize::from(w.as_bytes()[0])].push(*w);
+        for &w in words {
+            let bytes = w.as_bytes();
+            let mask = if bytes.len() < 8 {
+                (1 << (8 * bytes.len())) - 1
+            } else {
+                !0
+            };
+            let head = eight(bytes) | if any_case { SMALL } else { 0 };
+            by_first[usize::from(bytes[0])].push((head & mask, mask, w));
         }
         Openings { by_first, any_case }
     }
 
-    /// Whether one of the words opens `rest`.
+    /// Whether one of the words opens `rest` (or, ignoring case, a few other texts).
     fn open(&self, rest: &[u8]) -> bool {
         let Some(&first) = rest.first() else {
             return false;
         };
-        if self.any_case {
-            self.by_first[usize::from(first.to_ascii_lowercase())]
-                .iter()
-                .any(|w| rest.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w.as_bytes())))
+        let first = if self.any_case {
+            first.to_ascii_lowercase()
         } else {
-            self.by_first[usize::from(first)]
-                .iter()
-                .any(|w| rest.starts_with(w.as_bytes()))
+            first
+        };
+        let list = &self.by_first[usize::from(first)];
+        if list.is_empty() {
+            return false;
         }
+        let x = eight(rest) | if self.any_case { SMALL } else { 0 };
+        list.iter().any(|&(head, mask, word)| {
+            x & mask == head
+                && (word.len() <= 8
+                    || rest.get(8..word.len()).is_some_and(|tail| {
+                        tail.eq_ignore_ascii_case(&word.as_bytes()[8..])
+                            && (self.any_case || tail == &word.as_bytes()[8..])
+                    }))
+        })
     }
 }
 
@@ -388,12 +442,51 @@ impl Default for Rules {
 /// The first words of every title in [`TITLES`] (compared without case; a few more words
 /// pass, which the pattern then rejects).
 const TITLE_WORDS: &[&str] = &[
-    "chief", "ceo", "cfo", "coo", "cto", "cio", "chair", "executive", "senior", "vice",
-    "president", "co-founder", "cofounder", "founder", "analyst", "economist", "strategist",
-    "spokes", "investor", "director", "portfolio", "fund", "managing", "general", "lawyer",
-    "attorney", "prime", "minister", "secretary", "governor", "senator", "sen.", "rep.",
-    "gov.", "judge", "professor", "prof.", "billionaire", "entrepreneur", "commissioner",
-    "chancellor", "premier", "speaker", "researcher", "trader",
+    "chief",
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "cio",
+    "chair",
+    "executive",
+    "senior",
+    "vice",
+    "president",
+    "co-founder",
+    "cofounder",
+    "founder",
+    "analyst",
+    "economist",
+    "strategist",
+    "spokes",
+    "investor",
+    "director",
+    "portfolio",
+    "fund",
+    "managing",
+    "general",
+    "lawyer",
+    "attorney",
+    "prime",
+    "minister",
+    "secretary",
+    "governor",
+    "senator",
+    "sen.",
+    "rep.",
+    "gov.",
+    "judge",
+    "professor",
+    "prof.",
+    "billionaire",
+    "entrepreneur",
+    "commissioner",
+    "chancellor",
+    "premier",
+    "speaker",
+    "researcher",
+    "trader",
 ];
 
 /// The first letters of every honorific in [`HONORIFICS`].
@@ -401,17 +494,62 @@ const HONORIFIC_WORDS: &[&str] = &["Mr", "Ms", "Dr", "Sir", "Dame"];
 
 /// The openings of every role in [`ROLES`].
 const ROLE_WORDS: &[&str] = &[
-    "chief", "CEO", "CFO", "COO", "CTO", "president", "chair", "founder", "co-founder",
-    "analyst", "economist", "strategist", "head", "director", "managing", "partner",
-    "portfolio", "senior", "spokes", "executive", "vice", "professor", "minister", "secretary",
+    "chief",
+    "CEO",
+    "CFO",
+    "COO",
+    "CTO",
+    "president",
+    "chair",
+    "founder",
+    "co-founder",
+    "analyst",
+    "economist",
+    "strategist",
+    "head",
+    "director",
+    "managing",
+    "partner",
+    "portfolio",
+    "senior",
+    "spokes",
+    "executive",
+    "vice",
+    "professor",
+    "minister",
+    "secretary",
     "governor",
 ];
 
 /// The openings of every legal suffix in [`ORG_SUFFIXES`].
 const SUFFIX_WORDS: &[&str] = &[
-    "Inc", "Co", "Ltd", "S.A.", "N.V.", "L.P.", "Limited", "LLC", "LLP", "plc", "PLC", "AG",
-    "SE", "NV", "GmbH", "SpA", "Holdings", "Group", "Partners", "Capital", "Bancorp",
-    "Therapeutics", "Pharmaceuticals", "Technologies", "Ventures", "Securities", "Advisors",
+    "Inc",
+    "Co",
+    "Ltd",
+    "S.A.",
+    "N.V.",
+    "L.P.",
+    "Limited",
+    "LLC",
+    "LLP",
+    "plc",
+    "PLC",
+    "AG",
+    "SE",
+    "NV",
+    "GmbH",
+    "SpA",
+    "Holdings",
+    "Group",
+    "Partners",
+    "Capital",
+    "Bancorp",
+    "Therapeutics",
+    "Pharmaceuticals",
+    "Technologies",
+    "Ventures",
+    "Securities",
+    "Advisors",
     "Associates",
 ];
 
@@ -453,7 +591,7 @@ impl Rules {
             honorifics: Openings::new(HONORIFIC_WORDS, false),
             roles: Openings::new(ROLE_WORDS, false),
             suffixes: Openings::new(SUFFIX_WORDS, false),
-            person_pairs: Pairs::new(
+            person_words: Prefixes::new(
                 TITLE_WORDS
                     .iter()
                     .chain(HONORIFIC_WORDS)
@@ -508,9 +646,8 @@ impl Rules {
             }
         }
         if cues.role && text.contains(", ") {
-            for caps in self.appositive.captures_iter(text) {
-                let m = caps.get(1).unwrap();
-                push(m.start(), m.end(), 2);
+            for m in self.appositive.find_iter(text) {
+                push(m.start(), m.start() + appositive_name_len(m.as_str()), 2);
             }
         }
         if !cues.given {
@@ -545,12 +682,12 @@ impl Rules {
         if !self.may_have_suffix(text) {
             return;
         }
-        for caps in self.org.captures_iter(text) {
-            let (whole, name) = (caps.get(0).unwrap(), caps.get(1).unwrap());
+        for whole in self.org.find_iter(text) {
+            let name_end = whole.start() + org_name_len(whole.as_str());
             // The name starts after the last word that is no part of one: "On Monday Acme
             // Corp", "Why Investors Like Acme Corp" (a headline in title case).
             let mut start = None;
-            for (s, w) in words_of(text, name.start(), name.end()) {
+            for (s, w) in words_of(text, whole.start(), name_end) {
                 if NOT_ORG_START.contains(&w) {
                     start = None;
                 } else if start.is_none() {
@@ -581,28 +718,39 @@ impl Rules {
         // Every listed given name is a capital and small letters: one of those words in the text
         // (followed by no small letter) is what a name run may hold. Otherwise any text may.
         cues.given = !g.first_names_are_plain();
-        for_each_event(b, |p, word_start| {
-            if !cues.given && b[p].is_ascii_uppercase() {
-                // A given name may start at any capital ("iJane Roe" holds "Jane Roe").
-                let end = p + 1 + b[p + 1..].iter().take_while(|c| c.is_ascii_lowercase()).count();
-                cues.given = end > p + 1 && g.is_first_name(&text[p..end]);
-            }
-            if !word_start {
-                return;
-            }
-            let rest = &b[p..];
-            if !self.person_pairs.open(rest) {
-                return;
-            }
-            if self.titles.open(rest) {
-                cues.titles.push(p);
-            }
-            if self.honorifics.open(rest) {
-                cues.honorifics.push(p);
-            }
-            if !cues.role && self.roles.open(rest) {
-                cues.role = true;
-            }
+        with_scan(text, |scan| {
+            scan.each(
+                |m| m[WORD],
+                |p| {
+                    let rest = &b[p..];
+                    if !self.person_words.open(rest) {
+                        return;
+                    }
+                    if self.titles.open(rest) {
+                        cues.titles.push(p);
+                    }
+                    if self.honorifics.open(rest) {
+                        cues.honorifics.push(p);
+                    }
+                    if !cues.role && self.roles.open(rest) {
+                        cues.role = true;
+                    }
+                },
+            );
+            // A given name may start at any capital ("iJane Roe" holds "Jane Roe").
+            cues.given = cues.given
+                || scan.find(
+                    |m| m[CAPITAL],
+                    |p| {
+                        let end = p
+                            + 1
+                            + b[p + 1..]
+                                .iter()
+                                .take_while(|c| c.is_ascii_lowercase())
+                                .count();
+                        end > p + 1 && g.is_first_name(&text[p..end])
+                    },
+                );
         });
     }
 
@@ -611,23 +759,27 @@ impl Rules {
     /// needs.
     fn may_have_suffix(&self, text: &str) -> bool {
         let b = text.as_bytes();
-        let mut found = false;
-        for_each_event(b, |p, word_start| {
-            if found || !word_start || !self.suffixes.open(&b[p..]) {
-                return;
-            }
-            let before = text[..p].trim_end_matches(char::is_whitespace);
-            if before.len() == p {
-                return;
-            }
-            let before = before.strip_suffix(',').unwrap_or(before);
-            found = before
-                .chars()
-                .rev()
-                .take_while(|&c| c.is_alphanumeric() || "&'’.-".contains(c))
-                .any(char::is_uppercase);
-        });
-        found
+        with_scan(text, |scan| {
+            scan.find(
+                |m| m[WORD],
+                |p| {
+                    // Every suffix opens with a capital, but "plc".
+                    if b[p].is_ascii_lowercase() && b[p] != b'p' || !self.suffixes.open(&b[p..]) {
+                        return false;
+                    }
+                    let before = text[..p].trim_end_matches(char::is_whitespace);
+                    if before.len() == p {
+                        return false;
+                    }
+                    let before = before.strip_suffix(',').unwrap_or(before);
+                    before
+                        .chars()
+                        .rev()
+                        .take_while(|&c| c.is_alphanumeric() || "&'’.-".contains(c))
+                        .any(char::is_uppercase)
+                },
+            )
+        })
     }
 
     /// Adds a PERSON for each later mention of a surname of a person already found ("Roe"
@@ -648,16 +800,13 @@ impl Rules {
         }
         surnames.sort_unstable();
         surnames.dedup();
-        let mut opens = [false; 256];
-        for name in &surnames {
-            opens[usize::from(name.as_bytes()[0])] = true;
-        }
+        let surnames = Surnames::new(&surnames);
         let mut taken: Vec<Span> = entities.iter().map(|e| e.span).collect();
         taken.sort();
         let mut added = Vec::new();
         for sentence in sentences {
             let s = sentence.of(text);
-            for (start, end) in leftmost_longest(&surnames, &opens, s) {
+            for (start, end) in surnames.leftmost_longest(s) {
                 let span = Span::new(sentence.start + start, sentence.start + end);
                 if !super::names::word_start(s, start) || !super::names::word_end(s, end) {
                     continue;
@@ -688,74 +837,108 @@ impl Rules {
     }
 }
 
-/// Group 1 of `re` matched anchored at `p` of `text`, and where the whole match ends.
-fn group_at(re: &MetaRegex, text: &str, p: usize) -> Option<(usize, usize, usize)> {
-    let mut slots = [None; 4];
-    let input = Input::new(text).range(p..).anchored(Anchored::Yes);
-    re.search_slots(&input, &mut slots)?;
-    let [_, whole, start, end] = slots.map(|s| s.map(|s| s.get()));
-    Some((start?, end?, whole?))
+/// The length of the name that opens a match of the appositive pattern: up to its comma (a
+/// name holds none). Its group 1, without the cost of reading groups.
+fn appositive_name_len(m: &str) -> usize {
+    m.find(',').expect("an appositive has a comma")
 }
 
-/// Calls `f(i, true)` at every byte where an ASCII letter or digit follows a byte that is
-/// neither nor an underscore (a word start for `(?-u:\b)`), and `f(i, false)` at every
-/// other ASCII capital, in order.
-fn for_each_event(b: &[u8], mut f: impl FnMut(usize, bool)) {
-    const ALNUM: &[(u8, u8)] = &[(b'0', b'9'), (b'A', b'Z'), (b'a', b'z')];
-    let mut after_word = false;
-    for (k, block) in b.chunks(64).enumerate() {
-        let mut padded = [b' '; 64];
-        let full: &[u8; 64] = match block.try_into() {
-            Ok(full) => full,
-            Err(_) => {
-                padded[..block.len()].copy_from_slice(block);
-                &padded
-            }
-        };
-        let [alnum, under, upper] = byte_classes(full, [ALNUM, &[(b'_', b'_')], &[(b'A', b'Z')]]);
-        let word = alnum | under;
-        let starts = alnum & !((word << 1) | u64::from(after_word));
-        let mut events = starts | upper;
-        while events != 0 {
-            let i = events.trailing_zeros();
-            f(64 * k + i as usize, starts >> i & 1 == 1);
-            events &= events - 1;
+/// The length of the name in a match of the ORG pattern: what comes before the white space
+/// (and comma) in front of the legal suffix, which holds no white space. Its group 1.
+fn org_name_len(m: &str) -> usize {
+    let (last, c) = m
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .expect("a legal suffix follows white space");
+    let before = m[..last + c.len_utf8()].trim_end_matches(char::is_whitespace);
+    before.strip_suffix(',').unwrap_or(before).len()
+}
+
+/// Group 1 of `re` matched anchored at `p` of `text`, and where the whole match ends.
+///
+/// The match is found first without groups (the fast path, and most tries fail there); the
+/// groups are then read within the match alone. Neither pattern looks past its end, so the
+/// same path wins there.
+fn group_at(re: &MetaRegex, text: &str, p: usize) -> Option<(usize, usize, usize)> {
+    let m = re.search(&Input::new(text).range(p..).anchored(Anchored::Yes))?;
+    let mut slots = [None; 4];
+    let within = Input::new(text).range(p..m.end()).anchored(Anchored::Yes);
+    re.search_slots(&within, &mut slots)?;
+    let [_, _, start, end] = slots.map(|s| s.map(|s| s.get()));
+    Some((start?, end?, m.end()))
+}
+
+/// The surnames of one article, to find with leftmost-longest semantics (as an Aho-Corasick
+/// search would, without building an automaton for a handful of names).
+struct Surnames<'a> {
+    names: &'a [&'a str],
+    /// The first byte of every name.
+    opens: [bool; 256],
+    /// Every name opens with an ASCII capital or a byte beyond ASCII.
+    capitals_only: bool,
+}
+
+impl<'a> Surnames<'a> {
+    fn new(names: &'a [&'a str]) -> Self {
+        let mut opens = [false; 256];
+        for name in names {
+            opens[usize::from(name.as_bytes()[0])] = true;
         }
-        after_word = word >> (block.len() - 1) & 1 == 1;
+        let capitals_only = (0..0x80u8).all(|b| !opens[usize::from(b)] || b.is_ascii_uppercase());
+        Surnames {
+            names,
+            opens,
+            capitals_only,
+        }
+    }
+
+    /// The non-overlapping matches in `text`, each the longest name at the leftmost place
+    /// where one starts.
+    fn leftmost_longest(&'a self, text: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < bytes.len() {
+                // Stretches of eight bytes that no name can open are passed over at once.
+                if self.capitals_only
+                    && let Some(eight) = bytes.get(i..i + 8)
+                    && !may_hold_capital(u64::from_le_bytes(eight.try_into().expect("8 bytes")))
+                {
+                    i += 8;
+                    continue;
+                }
+                let start = i;
+                i += 1;
+                if !self.opens[usize::from(bytes[start])] {
+                    continue;
+                }
+                let rest = &bytes[start..];
+                let longest = self
+                    .names
+                    .iter()
+                    .filter(|n| rest.starts_with(n.as_bytes()))
+                    .map(|n| n.len())
+                    .max();
+                if let Some(len) = longest {
+                    i = start + len;
+                    return Some((start, i));
+                }
+            }
+            None
+        })
     }
 }
 
-/// The non-overlapping matches of `names` in `text`, each the longest name at the leftmost
-/// place where one starts (an Aho-Corasick search with leftmost-longest semantics, without
-/// building an automaton for the few names of one article). `opens` marks the first byte of
-/// every name.
-fn leftmost_longest<'a>(
-    names: &'a [&str],
-    opens: &'a [bool; 256],
-    text: &'a str,
-) -> impl Iterator<Item = (usize, usize)> + 'a {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let start = i;
-            i += 1;
-            if !opens[usize::from(bytes[start])] {
-                continue;
-            }
-            let rest = &bytes[start..];
-            let longest = names
-                .iter()
-                .filter(|n| rest.starts_with(n.as_bytes()))
-                .map(|n| n.len())
-                .max();
-            if let Some(len) = longest {
-                i = start + len;
-                return Some((start, i));
-            }
-        }
-        None
-    })
+/// Whether one of the eight bytes of `x` is an ASCII capital or a byte beyond ASCII.
+fn may_hold_capital(x: u64) -> bool {
+    const fn lanes(b: u8) -> u64 {
+        b as u64 * 0x0101_0101_0101_0101
+    }
+    // With the top bits clear, no byte carries into the next: the top bit of each sum says
+    // byte >= 'A', or byte > 'Z'.
+    let low = x & !lanes(0x80);
+    let capital = low.wrapping_add(lanes(0x80 - b'A')) & !low.wrapping_add(lanes(0x7F - b'Z'));
+    (capital | x) & lanes(0x80) != 0
 }
 
 /// The words of `text[start..end]` with their byte offsets.
@@ -837,16 +1020,45 @@ mod tests {
     }
 
     #[test]
+    fn names_without_groups_are_group_one() {
+        let rules = Rules::new();
+        let texts = [
+            "Tobiah Marsh, the firm's chief executive, said",
+            "Ann Jane Roe Smith, CEO of Acme, and Jo Ng,\u{a0}its head of sales",
+            "Shares of Acme Widgets Inc. rose; Blue Harbor Capital and Zentrix, Corp. fell",
+            "Why Investors Like Acme & Sons Holdings,\tGroup LLC",
+        ];
+        for text in texts {
+            for caps in rules.appositive.captures_iter(text) {
+                let (m, name) = (caps.get(0).unwrap(), caps.get(1).unwrap());
+                assert_eq!(name.start(), m.start());
+                assert_eq!(name.len(), appositive_name_len(m.as_str()), "{text}");
+            }
+            for caps in rules.org.captures_iter(text) {
+                let (m, name) = (caps.get(0).unwrap(), caps.get(1).unwrap());
+                assert_eq!(name.start(), m.start());
+                assert_eq!(name.len(), org_name_len(m.as_str()), "{text}");
+            }
+        }
+    }
+
+    #[test]
     fn surnames_leftmost_longest() {
         let names = ["Roe", "Roebuck", "Stone"];
-        let mut opens = [false; 256];
-        opens[usize::from(b'R')] = true;
-        opens[usize::from(b'S')] = true;
-        let text = "Roebuck and Roe met RoeStone";
-        let got: Vec<_> = leftmost_longest(&names, &opens, text)
+        let text = "Roebuck and Roe met RoeStone, then the stone Roe";
+        let got: Vec<_> = Surnames::new(&names)
+            .leftmost_longest(text)
             .map(|(s, e)| &text[s..e])
             .collect();
-        assert_eq!(got, ["Roebuck", "Roe", "Roe", "Stone"]);
+        assert_eq!(got, ["Roebuck", "Roe", "Roe", "Stone", "Roe"]);
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b' ', b'a', b, b'z', b'0', b'.', b' ', b'q']);
+            assert_eq!(
+                may_hold_capital(x),
+                b.is_ascii_uppercase() || b >= 0x80,
+                "{b}"
+            );
+        }
     }
 
     #[test]

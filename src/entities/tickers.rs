@@ -17,9 +17,9 @@
 
 use super::gazetteer::{CompanyId, Gazetteer};
 use super::names::Names;
+use super::names::{COLON, DOLLAR, LOWER, OPEN, WORD, with_scan};
 use super::{Candidate, Link, Source};
 use crate::document::{EntityType, Span};
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 /// Exchange prefixes: `(NASDAQ: NVDA)`, `(NYSE:F)`, `(TSX: SHOP)`, `(LSE: BP)`.
@@ -137,8 +137,6 @@ pub struct Tickers {
     bracket: Regex,
     cashtag: Regex,
     bare: Regex,
-    /// " shares" or " stock" (after a space or a no-break space), which [`BARE`] needs.
-    shares: AhoCorasick,
 }
 
 impl Default for Tickers {
@@ -154,8 +152,6 @@ impl Tickers {
             bracket: Regex::new(BRACKET).expect("bracket pattern"),
             cashtag: Regex::new(CASHTAG).expect("cashtag pattern"),
             bare: Regex::new(BARE).expect("bare symbol pattern"),
-            shares: AhoCorasick::new([" shares", " stock", "\u{a0}shares", "\u{a0}stock"])
-                .expect("share words"),
         }
     }
 
@@ -173,8 +169,34 @@ impl Tickers {
     ) {
         // Sorted by end, the names right before a position are found by binary search.
         names.sort_unstable_by_key(|n| n.claim.end);
-        let has = |b: u8| text.as_bytes().contains(&b);
-        if has(b':') {
+        // What each form needs, from the scan the names were found with: a colon; a bracket,
+        // maybe a space, then a capital or a digit; `$` and a capital; "shares" or "stock"
+        // after a space.
+        let b = text.as_bytes();
+        let opens_symbol = |i: usize| {
+            let rest = match &b[i + 1..] {
+                [b' ', rest @ ..] | [0xC2, 0xA0, rest @ ..] => rest,
+                rest => rest,
+            };
+            rest.first()
+                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        };
+        let shares = |p: usize| {
+            let spaced = (p >= 1 && b[p - 1] == b' ') || (p >= 2 && b[p - 2..p] == [0xC2, 0xA0]);
+            spaced && (b[p..].starts_with(b"shares") || b[p..].starts_with(b"stock"))
+        };
+        let (exchange, bracket, cashtag, bare) = with_scan(text, |scan| {
+            (
+                scan.find(|m| m[COLON], |_| true),
+                scan.find(|m| m[OPEN], opens_symbol),
+                scan.find(
+                    |m| m[DOLLAR],
+                    |i| b.get(i + 1).is_some_and(u8::is_ascii_uppercase),
+                ),
+                scan.find(|m| m[WORD] & m[LOWER], shares),
+            )
+        });
+        if exchange {
             for caps in self.exchange.captures_iter(text) {
                 let (whole, exchange, symbol) =
                     (caps.get(0).unwrap(), &caps[1], caps.get(2).unwrap());
@@ -195,19 +217,7 @@ impl Tickers {
                 out.push(c);
             }
         }
-        // A bracket, maybe a space, then a capital or a digit.
-        let opens_symbol = |i: usize| {
-            let rest = &text.as_bytes()[i + 1..];
-            let rest = match rest {
-                [b' ', rest @ ..] | [0xC2, 0xA0, rest @ ..] => rest,
-                _ => rest,
-            };
-            rest.first()
-                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        };
-        if (has(b'(') || has(b'<'))
-            && text.match_indices(['(', '<']).any(|(i, _)| opens_symbol(i))
-        {
+        if bracket {
             for caps in self.bracket.captures_iter(text) {
                 let (whole, symbol) = (caps.get(0).unwrap(), caps.get(1).unwrap());
                 let sym = symbol.as_str();
@@ -244,8 +254,7 @@ impl Tickers {
                 out.push(self.ticker(span, claim, link, names));
             }
         }
-        let cashtag = |i: usize| text.as_bytes().get(i + 1).is_some_and(u8::is_ascii_uppercase);
-        if has(b'$') && text.match_indices('$').any(|(i, _)| cashtag(i)) {
+        if cashtag {
             for m in self.cashtag.find_iter(text) {
                 if text[..m.start()]
                     .chars()
@@ -259,7 +268,7 @@ impl Tickers {
                 out.push(self.ticker(span, span, link, names));
             }
         }
-        if !self.shares.is_match(text) {
+        if !bare {
             return;
         }
         for caps in self.bare.captures_iter(text) {

@@ -34,7 +34,11 @@ impl CharIndex {
         }
         // Multi-byte chars that end at or before `byte` are fully before it.
         let k = self.extra.partition_point(|&(end, _)| end <= byte);
-        if k == 0 { byte } else { byte - self.extra[k - 1].1 }
+        if k == 0 {
+            byte
+        } else {
+            byte - self.extra[k - 1].1
+        }
     }
 }
 
@@ -53,7 +57,10 @@ mod tests {
     fn matches_char_counting() {
         let text = "Nestlé’s €2 billion bid — approved 😀 today";
         let ix = CharIndex::new(text);
-        for (b, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        for (b, _) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
             assert_eq!(ix.chars(b), text[..b].chars().count(), "byte {b}");
         }
     }

@@ -115,7 +115,11 @@ fn sentiment(s: &Option<Sentiment>) -> Option<SentimentOut> {
 }
 
 fn claim(c: &Option<Claim>) -> Option<ClaimOut> {
-    c.as_ref().map(|c| ClaimOut { label: c.label.as_str(), score: round(c.score), hedged: c.hedged })
+    c.as_ref().map(|c| ClaimOut {
+        label: c.label.as_str(),
+        score: round(c.score),
+        hedged: c.hedged,
+    })
 }
 
 /// Writes one processed document as a JSON line; `with_text` keeps the article text in it.
@@ -184,7 +188,11 @@ pub fn write_record(doc: &Document, with_text: bool, w: &mut impl Write) -> crat
 
 /// Writes the record of an article that could not be processed.
 pub fn write_error(failed: &Failed, w: &mut impl Write) -> crate::Result<()> {
-    let out = ErrorOut { id: &failed.id, source: &failed.source, error: failed.error.to_string() };
+    let out = ErrorOut {
+        id: &failed.id,
+        source: &failed.source,
+        error: failed.error.to_string(),
+    };
     serde_json::to_writer(&mut *w, &out)?;
     w.write_all(b"\n")?;
     Ok(())

@@ -6,7 +6,8 @@
 //!      predicted sentence that overlaps it most (as `finnews eval` matches them)
 //!   -> one encoder pass: pooled embedding + sentiment; the cue stage's scores and hedge
 //!   -> 5-fold cross-validation grouped by article over feature sets x hidden units x L2
-//!   -> the best out-of-fold macro-F1 (catalyst, risk, watch item) wins
+//!   -> out-of-fold macro-F1 (catalyst, risk, watch item); the simplest setting within one
+//!      standard error of the best wins
 //!   -> a temperature fitted on its out-of-fold logits (least negative log-likelihood)
 //!   -> that setting fitted on every sentence
 //!   -> models/claims/{head.safetensors (f16), config.json, MODEL_CARD.md, report.json}
@@ -121,6 +122,10 @@ pub struct Candidate {
     pub l2: f64,
     /// Out-of-fold predictions of all folds together, temperature 1.
     pub cv: Metrics,
+    /// Macro-F1 of each fold's held-out articles.
+    pub fold_f1: Vec<f64>,
+    /// Standard error of the mean of `fold_f1`.
+    pub se: f64,
 }
 
 /// Scores on the `--measure` file.
@@ -517,6 +522,49 @@ fn fit_temperature(logits: &[Vec<f32>], gold: &[usize]) -> f32 {
     best.0
 }
 
+/// The standard error of the mean of `xs`.
+fn standard_error(xs: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    if xs.len() < 2 {
+        return 0.0;
+    }
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    (var / n).sqrt()
+}
+
+/// The one-standard-error rule: among the settings whose cross-validated macro-F1 is within
+/// one standard error of the best one's, the simplest: a linear head before a hidden layer,
+/// then the strongest L2, then the fewest input columns, then the earliest.
+fn one_standard_error(candidates: &[Candidate], embedding: usize) -> usize {
+    let mut best = 0;
+    for (i, c) in candidates.iter().enumerate() {
+        if c.cv.macro_f1 > candidates[best].cv.macro_f1 {
+            best = i;
+        }
+    }
+    let bar = candidates[best].cv.macro_f1 - candidates[best].se;
+    let width = |c: &Candidate| -> usize { c.features.iter().map(|g| g.width(embedding)).sum() };
+    let mut chosen = best;
+    for (i, c) in candidates.iter().enumerate() {
+        if c.cv.macro_f1 < bar {
+            continue;
+        }
+        let k = &candidates[chosen];
+        let simpler = (c.hidden, std::cmp::Reverse(ordered(c.l2)), width(c))
+            < (k.hidden, std::cmp::Reverse(ordered(k.l2)), width(k));
+        if simpler {
+            chosen = i;
+        }
+    }
+    chosen
+}
+
+/// An L2 value as a sortable integer (they are positive and finite).
+fn ordered(x: f64) -> u64 {
+    x.max(0.0).to_bits()
+}
+
 /// Article folds: articles shuffled by `seed`, dealt round-robin.
 fn folds(articles: usize, k: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..articles).collect();
@@ -546,6 +594,7 @@ pub fn train(config: &Config) -> Result<Report> {
     let cues = Cues::new(&crate::claims::Config::default())?;
     let ex = examples(&config.gold, &sentiment, &cues)?;
     let feature_seconds = started.elapsed().as_secs_f64();
+    let embedding = sentiment.encoder().hidden_size();
     let n = ex.labels.len();
     let mut label_counts = [0usize; 4];
     for &l in &ex.labels {
@@ -589,8 +638,17 @@ pub fn train(config: &Config) -> Result<Report> {
                 }
                 let (pred, probs) = decide(&logits, 1.0);
                 let cv = metrics(&pred, &ex.labels, Some(&probs));
+                let fold_f1: Vec<f64> = (0..config.folds)
+                    .map(|f| {
+                        let idx: Vec<usize> = (0..n).filter(|&i| fold[i] == f).collect();
+                        let p: Vec<usize> = idx.iter().map(|&i| pred[i]).collect();
+                        let g: Vec<usize> = idx.iter().map(|&i| ex.labels[i]).collect();
+                        metrics(&p, &g, None).macro_f1
+                    })
+                    .collect();
+                let se = standard_error(&fold_f1);
                 log(format!(
-                    "{:<60} hidden {hidden:>3} l2 {l2:<7} cv macro-F1 {:.4} acc {:.4} nll {:.4}",
+                    "{:<60} hidden {hidden:>3} l2 {l2:<5} cv macro-F1 {:.4} (se {se:.4}) acc {:.4} nll {:.4}",
                     names(groups),
                     cv.macro_f1,
                     cv.accuracy,
@@ -601,18 +659,14 @@ pub fn train(config: &Config) -> Result<Report> {
                     hidden,
                     l2,
                     cv,
+                    fold_f1,
+                    se,
                 });
                 oof_logits.push(logits);
             }
         }
     }
-    // The best cross-validated macro-F1; the earlier (simpler) setting on a tie.
-    let mut chosen = 0;
-    for (i, c) in candidates.iter().enumerate() {
-        if c.cv.macro_f1 > candidates[chosen].cv.macro_f1 + 1e-9 {
-            chosen = i;
-        }
-    }
+    let chosen = one_standard_error(&candidates, embedding);
     let best = &candidates[chosen];
     let temperature = fit_temperature(&oof_logits[chosen], &ex.labels);
     let (pred, probs) = decide(&oof_logits[chosen], temperature);
@@ -900,8 +954,11 @@ pub fn model_card(r: &Report) -> String {
         "Full-batch AdamW ({} steps, learning rate {} decaying linearly to zero), \
          cross-entropy with class weights n / (4 n_class){}, plus an L2 penalty on the weights. \
          Settings chosen by {}-fold cross-validation on the train split, folds grouped by article \
-         (seed {}), by the out-of-fold macro-F1 over catalyst, risk and watch_item; then fitted \
-         on the whole train split. Grid: feature sets {}; hidden units {:?}; L2 {:?}.\n\n",
+         (seed {}), on the out-of-fold macro-F1 over catalyst, risk and watch_item, with the \
+         one-standard-error rule: the simplest setting (linear before a hidden layer, then the \
+         strongest L2, then the fewest inputs) whose macro-F1 is within one standard error (over \
+         folds) of the best one's. Then fitted on the whole train split. Grid: feature sets {}; \
+         hidden units {:?}; L2 {:?}.\n\n",
         c.steps,
         c.lr,
         if c.balanced { "" } else { " (off)" },
@@ -971,15 +1028,18 @@ pub fn model_card(r: &Report) -> String {
     }
     s.push_str("\nThe grid (out-of-fold, T = 1):\n\n");
     s.push_str(
-        "| features | hidden | L2 | macro-F1 | accuracy | NLL |\n|---|---:|---:|---:|---:|---:|\n",
+        "| features | hidden | L2 | macro-F1 | standard error | accuracy | NLL |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
     );
-    for cand in &r.candidates {
+    for (i, cand) in r.candidates.iter().enumerate() {
+        let mark = if i == r.chosen { " (chosen)" } else { "" };
         s.push_str(&format!(
-            "| {} | {} | {} | {:.3} | {:.3} | {:.3} |\n",
+            "| {}{mark} | {} | {} | {:.3} | {:.3} | {:.3} | {:.3} |\n",
             names(&cand.features),
             cand.hidden,
             cand.l2,
             cand.cv.macro_f1,
+            cand.se,
             cand.cv.accuracy,
             cand.cv.nll.unwrap_or(f64::NAN)
         ));
@@ -1020,6 +1080,33 @@ mod tests {
         assert!(t > 2.0, "{t}");
         let (_, probs) = decide(&logits, t);
         assert!((probs[0][0] - 0.6).abs() < 0.03, "{}", probs[0][0]);
+    }
+
+    #[test]
+    fn one_standard_error_prefers_the_simpler_setting() {
+        let cand = |hidden, l2, f1: f64, se| {
+            let mut cv = metrics(&[0], &[0], None);
+            cv.macro_f1 = f1;
+            Candidate {
+                features: vec![FeatureGroup::Embedding],
+                hidden,
+                l2,
+                cv,
+                fold_f1: vec![],
+                se,
+            }
+        };
+        let c = [
+            cand(0, 0.01, 0.80, 0.02),
+            cand(64, 0.01, 0.83, 0.02),
+            cand(0, 0.1, 0.815, 0.02),
+            cand(0, 0.3, 0.79, 0.02),
+        ];
+        // Within 0.83 - 0.02: the linear heads at L2 0.1 (the stronger penalty wins).
+        assert_eq!(one_standard_error(&c, 4), 2);
+        let tight = [cand(0, 0.1, 0.80, 0.001), cand(64, 0.01, 0.83, 0.001)];
+        assert_eq!(one_standard_error(&tight, 4), 1);
+        assert!((standard_error(&[1.0, 3.0]) - 1.0).abs() < 1e-12);
     }
 
     #[test]

@@ -23,6 +23,8 @@ use crate::encoder::bert::Mode;
 use crate::encoder::tokenizer_err;
 use crate::encoder::{Batch, Bert, Checkpoint, SplitMix64, prepare_tokenizer, tensor_err};
 use crate::entities::{Config as EntityConfig, Entities};
+use crate::pipeline::Stage;
+use crate::segment::{sections::Sections, sentences::Sentences};
 use crate::error::{Error, Result};
 use crate::eval::gold::{self, CharMap, GoldArticle};
 use crate::eval::metrics::{Bio, Counts, chunks, match_typed};
@@ -124,6 +126,9 @@ enum Part {
 /// A labeled document.
 struct Doc {
     text: String,
+    format: crate::document::Format,
+    /// Its sentences as the pipeline's segmenter finds them (the head is trained on what it
+    /// will see); the gold ones until then.
     sentences: Vec<Span>,
     /// Gold PERSON, LOC and ORG mentions.
     gold: Vec<(Span, EntityType)>,
@@ -296,6 +301,7 @@ fn load_finer(path: &Path, part: Part) -> Result<Vec<Doc>> {
                 String::new(),
                 Doc {
                     text: String::new(),
+                    format: crate::document::Format::Plain,
                     sentences: Vec::new(),
                     gold: Vec::new(),
                     finer: Some((Vec::new(), Vec::new(), Vec::new())),
@@ -357,6 +363,7 @@ fn load_gold(path: &Path) -> Result<Vec<Doc>> {
     let records = gold::read(path)?;
     let mut out = Vec::with_capacity(records.len());
     for r in records {
+        let format = r.document().format;
         let a = r.article;
         let map = CharMap::new(&a.text);
         let span = |s: usize, e: usize| Span::new(map.byte(s), map.byte(e));
@@ -375,6 +382,7 @@ fn load_gold(path: &Path) -> Result<Vec<Doc>> {
             .collect();
         out.push(Doc {
             text: a.text.clone(),
+            format,
             sentences,
             gold,
             finer: None,
@@ -624,14 +632,22 @@ impl Eval<'_> {
             chunks(&to_bio(&tags), &mut c);
             p.extend(c.drain(..).map(|(t, a, b)| (t, (a, b))));
             match_typed(&head::KINDS, &mut g, &mut p, &mut model);
-            head::mentions(&tags, lp, &r.prepared.words, r.prepared.offset, &mut found[r.doc]);
+            head::mentions(
+                &tags,
+                lp,
+                &r.prepared.words,
+                r.prepared.offset,
+                &mut found[r.doc],
+            );
         }
         (found, model)
     }
 
     fn merged(&self, i: usize, found: &[Mention]) -> Vec<Entity> {
         let doc = &self.docs[i];
-        head::merge(&doc.text, doc.rules.clone(), found, self.merge, |n| self.linker.link(n))
+        head::merge(&doc.text, doc.rules.clone(), found, self.merge, |n| {
+            self.linker.link(n)
+        })
     }
 
     /// One JSON object per document of `part`: its text, gold mentions, rule entities, head
@@ -801,6 +817,8 @@ pub fn train(config: &Config) -> Result<Report> {
     docs.extend(load_finer(&finer.join("val.csv"), Part::Val)?);
 
     let entities = Entities::new(&EntityConfig::default())?;
+    let sections = Sections::new(&Default::default());
+    let splitter = Sentences::new(&Default::default());
     let linker = Linker::new()?;
     let mut tokenizer = checkpoint.tokenizer.clone();
     prepare_tokenizer(&mut tokenizer, config.max_tokens)?;
@@ -808,6 +826,11 @@ pub fn train(config: &Config) -> Result<Report> {
     let mut ids = Vec::new();
     let mut at = 0;
     for (i, doc) in docs.iter_mut().enumerate() {
+        let mut d = crate::Document::from_text("train", &doc.text);
+        d.format = doc.format;
+        sections.apply(&mut d)?;
+        splitter.apply(&mut d)?;
+        doc.sentences = d.sentences.iter().map(|s| s.span).collect();
         doc.rules = entities.find(&doc.text, &doc.sentences);
         for &s in &doc.sentences {
             let text = s.of(&doc.text);
@@ -1011,7 +1034,9 @@ pub fn train(config: &Config) -> Result<Report> {
     }
     let held_logp = log_probs(&mlp, &xhe)?;
     let mut variants = Vec::new();
-    for (replace_unlinked, extend_linked) in [(false, false), (true, false), (false, true), (true, true)] {
+    for (replace_unlinked, extend_linked) in
+        [(false, false), (true, false), (false, true), (true, true)]
+    {
         for min_score in [0.0, 0.5, 0.7] {
             let merge = head::Config {
                 replace_unlinked,
@@ -1303,6 +1328,7 @@ mod tests {
     fn held_out_share_is_seeded() {
         let doc = || Doc {
             text: String::new(),
+            format: crate::document::Format::Plain,
             sentences: vec![],
             gold: vec![],
             finer: None,
