@@ -10,5 +10,6 @@ mod encoder;
 mod entities;
 mod eval;
 mod load;
+mod ner;
 mod segment;
 mod sentiment;
