@@ -10,6 +10,5 @@ mod encoder;
 mod entities;
 mod eval;
 mod load;
-mod ner;
 mod segment;
 mod sentiment;

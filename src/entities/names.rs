@@ -20,7 +20,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 /// Words that, in the same sentence, show that an ambiguous name means the company:
 /// "Target shares fell", "Shell said on Tuesday". Matched case-insensitively, whole words.
@@ -245,10 +244,8 @@ impl FirstWords {
 pub(crate) struct Scan {
     /// The sentence scanned, to tell whether a later call reads the same one.
     text: Vec<u8>,
-    /// Per block of 64 bytes, the masks [`ALNUM`] to [`DIGIT`].
+    /// Per block of 64 bytes, the masks [`ALNUM`] to [`LOWER`].
     blocks: Vec<Masks>,
-    /// Every word start where a keyword may stand: (byte, families).
-    keywords: Vec<(u32, u16)>,
 }
 
 /// An ASCII letter or digit.
@@ -269,81 +266,8 @@ pub(crate) const COLON: usize = 6;
 /// A `(` or a `<`.
 pub(crate) const OPEN: usize = 7;
 
-/// An ASCII digit.
-pub(crate) const DIGIT: usize = 8;
-
 /// The masks of one block.
-pub(crate) type Masks = [u64; 9];
-
-/// Families of words that rules look for where a word starts (see [`Keywords`]).
-pub(crate) const DATE_WORD: u16 = 1;
-pub(crate) const CURRENCY: u16 = 1 << 1;
-pub(crate) const TITLE: u16 = 1 << 2;
-pub(crate) const HONORIFIC: u16 = 1 << 3;
-pub(crate) const ROLE: u16 = 1 << 4;
-pub(crate) const LEGAL: u16 = 1 << 5;
-pub(crate) const SHARES: u16 = 1 << 6;
-
-/// The openings of the words of each family, in one table: a word start is looked up once,
-/// by its first two, three and four bytes (ASCII case ignored, hashed), and tells which
-/// families may have a word there. Never leaves out a family whose word is there.
-struct Keywords {
-    /// For openings of two, three and four bytes.
-    tables: [Box<[u16; 4096]>; 3],
-}
-
-static KEYWORDS: LazyLock<Keywords> = LazyLock::new(|| {
-    Keywords::new(&[
-        (DATE_WORD, super::patterns::DATE_WORDS),
-        (CURRENCY, super::patterns::CURRENCY_MARKS),
-        (TITLE, super::rules::TITLE_WORDS),
-        (HONORIFIC, super::rules::HONORIFIC_WORDS),
-        (ROLE, super::rules::ROLE_WORDS),
-        (LEGAL, super::rules::SUFFIX_WORDS),
-        (SHARES, &["shares", "stock"]),
-    ])
-});
-
-impl Keywords {
-    fn new(families: &[(u16, &[&str])]) -> Self {
-        let mut tables = [0; 3].map(|_| Box::new([0u16; 4096]));
-        for &(family, words) in families {
-            for w in words {
-                let n = w.len().min(4);
-                assert!(n >= 2, "keyword {w:?} is too short");
-                tables[n - 2][Keywords::slot(Keywords::head(w.as_bytes()), n)] |= family;
-            }
-        }
-        Keywords { tables }
-    }
-
-    /// The first four bytes of `text` (zeros past its end), each with its 0x20 bit set: ASCII
-    /// letters in small, the same for a word and for any text it opens.
-    fn head(text: &[u8]) -> u32 {
-        let four = match text.get(..4) {
-            Some(four) => four.try_into().expect("4 bytes"),
-            None => {
-                let mut four = [0u8; 4];
-                four[..text.len()].copy_from_slice(text);
-                four
-            }
-        };
-        u32::from_le_bytes(four) | 0x2020_2020
-    }
-
-    fn slot(head: u32, n: usize) -> usize {
-        let kept = u64::from(head) & ((1 << (8 * n)) - 1);
-        (kept.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize
-    }
-
-    /// The families that may have a word opening `rest`.
-    fn families(&self, rest: &[u8]) -> u16 {
-        let head = Keywords::head(rest);
-        self.tables[0][Keywords::slot(head, 2)]
-            | self.tables[1][Keywords::slot(head, 3)]
-            | self.tables[2][Keywords::slot(head, 4)]
-    }
-}
+pub(crate) type Masks = [u64; 8];
 
 thread_local! {
     static SCAN: RefCell<Scan> = RefCell::default();
@@ -365,7 +289,6 @@ impl Scan {
         self.text.clear();
         self.text.extend_from_slice(text.as_bytes());
         self.blocks.clear();
-        self.keywords.clear();
         let b = text.as_bytes();
         // Whether the byte before is an ASCII word byte, and whether the character before is
         // a letter or digit.
@@ -408,19 +331,8 @@ impl Scan {
                 }
                 names
             };
-            let masks = [
-                alnum, words, names, capital, dollar, lower, colon, open, digit,
-            ];
+            let masks = [alnum, words, names, capital, dollar, lower, colon, open];
             self.blocks.push(masks);
-            let mut letters = words & !digit;
-            while letters != 0 {
-                let i = base + letters.trailing_zeros() as usize;
-                let families = KEYWORDS.families(&b[i..]);
-                if families != 0 {
-                    self.keywords.push((i as u32, families));
-                }
-                letters &= letters - 1;
-            }
         }
     }
 
@@ -441,14 +353,6 @@ impl Scan {
             }
         }
         false
-    }
-
-    /// The word starts where a word of one of `families` may stand, in order.
-    pub(crate) fn keywords(&self, families: u16) -> impl Iterator<Item = usize> + '_ {
-        self.keywords
-            .iter()
-            .filter(move |(_, f)| f & families != 0)
-            .map(|&(i, _)| i as usize)
     }
 
     /// Calls `f` at every byte where the mask that `select` makes has a bit, in order.

@@ -21,7 +21,7 @@
 //! Spans never include hedges: the patterns start at the number or the currency sign, so
 //! "nearly 12%" gives "12%". Every pattern is one regex compiled once, linear in the text.
 
-use super::names::{CURRENCY, DATE_WORD, DIGIT, DOLLAR, WORD, with_scan};
+use super::names::{DOLLAR, WORD, with_scan};
 use super::{Candidate, Source};
 use crate::document::{EntityType, Span};
 use regex_automata::meta::Regex;
@@ -129,7 +129,7 @@ const BEFORE_YEAR: &[&str] = &[
 ];
 
 /// Currency codes and "Rs", which may open an amount: "USD 5", "Rs 40".
-pub(crate) const CURRENCY_MARKS: &[&str] = &[
+const CURRENCY_MARKS: &[&str] = &[
     "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "CHF", "CAD", "AUD", "HKD", "INR", "KRW", "Rs",
 ];
 
@@ -259,42 +259,46 @@ impl Patterns {
         with_scan(text, |scan| {
             scan.each(|m| m[DOLLAR], |d| dollar(d, &mut at.money));
             scan.each(
-                |m| m[WORD] & m[DIGIT],
+                |m| m[WORD],
                 |p| {
-                    if amount_may_follow(b, p) {
-                        at.money.push(p);
-                    }
-                    if percent_follows(b, p) {
-                        for sign in signs_before(text, p) {
-                            at.percent.push(sign);
+                    if b[p].is_ascii_digit() {
+                        if amount_may_follow(b, p) {
+                            at.money.push(p);
                         }
-                        at.percent.push(p);
-                    }
-                    if year_after_preposition(text, p) {
-                        at.years.push(p);
-                    }
-                    if let Some(ordinal) = date_number(b, p) {
-                        if ordinal && let Some(the) = the_before(text, p) {
-                            at.date.push(the);
+                        if percent_follows(b, p) {
+                            for sign in signs_before(text, p) {
+                                at.percent.push(sign);
+                            }
+                            at.percent.push(p);
                         }
-                        at.date.push(p);
+                        if year_after_preposition(text, p) {
+                            at.years.push(p);
+                        }
+                        if let Some(ordinal) = date_number(b, p) {
+                            if ordinal && let Some(the) = the_before(text, p) {
+                                at.date.push(the);
+                            }
+                            at.date.push(p);
+                        }
+                    } else {
+                        if let Some(period) = date_word(&b[p..], self.relative_dates) {
+                            if period && let Some(the) = the_before(text, p) {
+                                at.date.push(the);
+                            }
+                            at.date.push(p);
+                        }
+                        if matches!(
+                            b[p],
+                            b'A' | b'C' | b'E' | b'G' | b'H' | b'I' | b'J' | b'K' | b'R' | b'U'
+                        ) && CURRENCY_MARKS
+                            .iter()
+                            .any(|m| b[p..].starts_with(m.as_bytes()))
+                        {
+                            at.money.push(p);
+                        }
                     }
                 },
             );
-            for p in scan.keywords(DATE_WORD | CURRENCY) {
-                if let Some(period) = date_word(&b[p..], self.relative_dates) {
-                    if period && let Some(the) = the_before(text, p) {
-                        at.date.push(the);
-                    }
-                    at.date.push(p);
-                }
-                if CURRENCY_MARKS
-                    .iter()
-                    .any(|m| b[p..].starts_with(m.as_bytes()))
-                {
-                    at.money.push(p);
-                }
-            }
         });
         for list in [&mut at.money, &mut at.percent, &mut at.date] {
             list.sort_unstable();
@@ -399,62 +403,6 @@ fn date_number(b: &[u8], p: usize) -> Option<bool> {
         _ => None,
     }
 }
-
-/// The openings of every word that [`date_word`] takes.
-pub(crate) const DATE_WORDS: &[&str] = &[
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-    "Mon",
-    "Tue",
-    "Wed",
-    "Thu",
-    "Fri",
-    "Sat",
-    "Sun",
-    "FY",
-    "Mid-",
-    "mid-",
-    "Early",
-    "early",
-    "Late",
-    "late",
-    "Last",
-    "last",
-    "Next",
-    "next",
-    "This",
-    "this",
-    "Yesterday",
-    "yesterday",
-    "Tomorrow",
-    "tomorrow",
-    "First",
-    "first",
-    "Second",
-    "second",
-    "Third",
-    "third",
-    "Fourth",
-    "fourth",
-    "Fiscal",
-    "fiscal",
-    "Q1",
-    "Q2",
-    "Q3",
-    "Q4",
-    "H1",
-    "H2",
-];
 
 /// Whether a date may start at the word that opens `rest`, and whether it is a period
 /// ("second quarter", "fiscal 2027"), which "the" may precede.

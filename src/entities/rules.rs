@@ -15,7 +15,7 @@
 //! These are deliberately modest; a learned recognizer will add recall later.
 
 use super::gazetteer::Gazetteer;
-use super::names::{CAPITAL, HONORIFIC, LEGAL, ROLE, TITLE, with_scan};
+use super::names::{CAPITAL, WORD, with_scan};
 use super::{Candidate, Source};
 use crate::document::{Entity, EntityType, Span};
 use regex::Regex;
@@ -315,6 +315,55 @@ pub struct Rules {
     honorifics: Openings,
     roles: Openings,
     suffixes: Openings,
+    /// The openings of every title, honorific and role: a word that opens with none of
+    /// them is passed over at once.
+    person_words: Prefixes,
+}
+
+/// A filter on word openings: which texts may start with one of a set of words, ignoring
+/// ASCII case. Each word is kept by its first four bytes (or all of them, when it has
+/// fewer), hashed into a bit set; a text is looked up by its first two, three and four
+/// bytes. Never false where a word opens the text; rarely true elsewhere.
+struct Prefixes(Box<[u64; 1024]>);
+
+impl Prefixes {
+    fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = Prefixes(Box::new([0; 1024]));
+        for w in words {
+            let n = w.len().min(4);
+            let key = Prefixes::key(Prefixes::head(w.as_bytes()), n);
+            set.0[key >> 6] |= 1 << (key & 63);
+        }
+        set
+    }
+
+    /// The first four bytes of `text` (zeros past its end), each with its 0x20 bit set: ASCII
+    /// letters in small, and the same for a word and for any text it opens.
+    fn head(text: &[u8]) -> u32 {
+        let four = match text.get(..4) {
+            Some(four) => four.try_into().expect("4 bytes"),
+            None => {
+                let mut four = [0u8; 4];
+                four[..text.len()].copy_from_slice(text);
+                four
+            }
+        };
+        u32::from_le_bytes(four) | 0x2020_2020
+    }
+
+    fn key(head: u32, n: usize) -> usize {
+        let kept = u64::from(head) & ((1 << (8 * n)) - 1);
+        ((kept | (n as u64) << 32).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+    }
+
+    /// Whether one of the words may open `rest`.
+    fn open(&self, rest: &[u8]) -> bool {
+        let head = Prefixes::head(rest);
+        (2..=4).any(|n| {
+            let key = Prefixes::key(head, n);
+            self.0[key >> 6] & (1 << (key & 63)) != 0
+        })
+    }
 }
 
 /// Words by their first byte, to tell quickly whether one of them opens a text: each word is
@@ -392,7 +441,7 @@ impl Default for Rules {
 
 /// The first words of every title in [`TITLES`] (compared without case; a few more words
 /// pass, which the pattern then rejects).
-pub(crate) const TITLE_WORDS: &[&str] = &[
+const TITLE_WORDS: &[&str] = &[
     "chief",
     "ceo",
     "cfo",
@@ -441,10 +490,10 @@ pub(crate) const TITLE_WORDS: &[&str] = &[
 ];
 
 /// The first letters of every honorific in [`HONORIFICS`].
-pub(crate) const HONORIFIC_WORDS: &[&str] = &["Mr", "Ms", "Dr", "Sir", "Dame"];
+const HONORIFIC_WORDS: &[&str] = &["Mr", "Ms", "Dr", "Sir", "Dame"];
 
 /// The openings of every role in [`ROLES`].
-pub(crate) const ROLE_WORDS: &[&str] = &[
+const ROLE_WORDS: &[&str] = &[
     "chief",
     "CEO",
     "CFO",
@@ -473,7 +522,7 @@ pub(crate) const ROLE_WORDS: &[&str] = &[
 ];
 
 /// The openings of every legal suffix in [`ORG_SUFFIXES`].
-pub(crate) const SUFFIX_WORDS: &[&str] = &[
+const SUFFIX_WORDS: &[&str] = &[
     "Inc",
     "Co",
     "Ltd",
@@ -542,6 +591,13 @@ impl Rules {
             honorifics: Openings::new(HONORIFIC_WORDS, false),
             roles: Openings::new(ROLE_WORDS, false),
             suffixes: Openings::new(SUFFIX_WORDS, false),
+            person_words: Prefixes::new(
+                TITLE_WORDS
+                    .iter()
+                    .chain(HONORIFIC_WORDS)
+                    .chain(ROLE_WORDS)
+                    .copied(),
+            ),
         }
     }
 
@@ -663,18 +719,24 @@ impl Rules {
         // (followed by no small letter) is what a name run may hold. Otherwise any text may.
         cues.given = !g.first_names_are_plain();
         with_scan(text, |scan| {
-            for p in scan.keywords(TITLE | HONORIFIC | ROLE) {
-                let rest = &b[p..];
-                if self.titles.open(rest) {
-                    cues.titles.push(p);
-                }
-                if self.honorifics.open(rest) {
-                    cues.honorifics.push(p);
-                }
-                if !cues.role && self.roles.open(rest) {
-                    cues.role = true;
-                }
-            }
+            scan.each(
+                |m| m[WORD],
+                |p| {
+                    let rest = &b[p..];
+                    if !self.person_words.open(rest) {
+                        return;
+                    }
+                    if self.titles.open(rest) {
+                        cues.titles.push(p);
+                    }
+                    if self.honorifics.open(rest) {
+                        cues.honorifics.push(p);
+                    }
+                    if !cues.role && self.roles.open(rest) {
+                        cues.role = true;
+                    }
+                },
+            );
             // A given name may start at any capital ("iJane Roe" holds "Jane Roe").
             cues.given = cues.given
                 || scan.find(
@@ -698,21 +760,25 @@ impl Rules {
     fn may_have_suffix(&self, text: &str) -> bool {
         let b = text.as_bytes();
         with_scan(text, |scan| {
-            scan.keywords(LEGAL).any(|p| {
-                if !self.suffixes.open(&b[p..]) {
-                    return false;
-                }
-                let before = text[..p].trim_end_matches(char::is_whitespace);
-                if before.len() == p {
-                    return false;
-                }
-                let before = before.strip_suffix(',').unwrap_or(before);
-                before
-                    .chars()
-                    .rev()
-                    .take_while(|&c| c.is_alphanumeric() || "&'’.-".contains(c))
-                    .any(char::is_uppercase)
-            })
+            scan.find(
+                |m| m[WORD],
+                |p| {
+                    // Every suffix opens with a capital, but "plc".
+                    if b[p].is_ascii_lowercase() && b[p] != b'p' || !self.suffixes.open(&b[p..]) {
+                        return false;
+                    }
+                    let before = text[..p].trim_end_matches(char::is_whitespace);
+                    if before.len() == p {
+                        return false;
+                    }
+                    let before = before.strip_suffix(',').unwrap_or(before);
+                    before
+                        .chars()
+                        .rev()
+                        .take_while(|&c| c.is_alphanumeric() || "&'’.-".contains(c))
+                        .any(char::is_uppercase)
+                },
+            )
         })
     }
 

@@ -17,7 +17,7 @@
 
 use super::gazetteer::{CompanyId, Gazetteer};
 use super::names::Names;
-use super::names::{COLON, DOLLAR, OPEN, SHARES, with_scan};
+use super::names::{COLON, DOLLAR, LOWER, OPEN, WORD, with_scan};
 use super::{Candidate, Link, Source};
 use crate::document::{EntityType, Span};
 use regex::Regex;
@@ -193,7 +193,7 @@ impl Tickers {
                     |m| m[DOLLAR],
                     |i| b.get(i + 1).is_some_and(u8::is_ascii_uppercase),
                 ),
-                scan.keywords(SHARES).any(shares),
+                scan.find(|m| m[WORD] & m[LOWER], shares),
             )
         });
         if exchange {

