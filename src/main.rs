@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("finnews: {err:#}");
+            eprintln!("finnews: {}", describe(&err));
             let usage = matches!(
                 err.downcast_ref::<Error>(),
                 Some(Error::MissingInput { .. })
@@ -31,6 +31,23 @@ fn main() -> ExitCode {
             ExitCode::from(if usage { 2 } else { 1 })
         }
     }
+}
+
+/// The error and its causes on one line, skipping a cause whose text the message already
+/// carries (the library's errors name their source in their own message).
+fn describe(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 fn execute(command: Command) -> anyhow::Result<ExitCode> {

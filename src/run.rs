@@ -208,6 +208,19 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "out".into());
+        // `-o out/run.jsonl` on a fresh checkout: create the missing folders, as a user expects.
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if parent.exists() && !parent.is_dir() {
+                return Err(Error::Invalid(format!(
+                    "{}: not a folder, cannot hold the output",
+                    parent.display()
+                )));
+            }
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
         let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         let file = File::create(&tmp).map_err(|source| Error::Io {
             path: tmp.clone(),

@@ -373,19 +373,75 @@ fn output_file_is_written_whole_and_in_order() {
 }
 
 #[test]
-fn unwritable_output_fails_cleanly() {
+fn missing_output_folders_are_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out/nested/corpus.jsonl");
     let input = fixture("articles/headed.txt");
     let out = run(
         &[
             "analyze",
             input.to_str().unwrap(),
             "-o",
-            "/no/such/dir/out.jsonl",
+            out_path.to_str().unwrap(),
+            "-q",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read_records(&out_path).len(), 1);
+}
+
+#[test]
+fn unwritable_output_fails_cleanly() {
+    // The output's folder cannot exist: a file of that name is in the way.
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "a file, not a folder").unwrap();
+    let out_path = blocker.join("out.jsonl");
+    let input = fixture("articles/headed.txt");
+    let out = run(
+        &[
+            "analyze",
+            input.to_str().unwrap(),
+            "-o",
+            out_path.to_str().unwrap(),
         ],
         None,
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/dir"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("blocker"), "{stderr}");
+    // One line, the cause said once.
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing written"
+    );
+
+    // The output path is a folder: the system's reason is said once, on one line.
+    let out = run(
+        &[
+            "analyze",
+            input.to_str().unwrap(),
+            "-o",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
 }
 
 #[test]
