@@ -10,13 +10,19 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // candle's element-wise thread pool busy-waits, which costs more than it gains on a few
-    // shared cores; matrix products still use every core. Set before any thread starts.
-    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
-        // SAFETY: no other thread exists yet.
-        unsafe { std::env::set_var("CANDLE_NUM_THREADS", "1") };
-    }
     let cli = Cli::parse();
+    // candle runs element-wise work on a thread pool of its own, sized by CANDLE_NUM_THREADS
+    // (default: one per core): `--threads N` bounds it too. Set before any thread starts.
+    let threads = match &cli.command {
+        Command::Analyze { threads, .. } | Command::Eval { threads, .. } => *threads,
+        _ => None,
+    };
+    if let Some(n) = threads.filter(|&n| n > 0)
+        && std::env::var_os("CANDLE_NUM_THREADS").is_none()
+    {
+        // SAFETY: no other thread exists yet.
+        unsafe { std::env::set_var("CANDLE_NUM_THREADS", n.to_string()) };
+    }
     match execute(cli.command) {
         Ok(code) => code,
         Err(err) => {

@@ -522,11 +522,14 @@ mod tests {
     #[test]
     fn embedded_gazetteer_parses_and_is_large() {
         let g = Gazetteer::embedded().unwrap();
-        assert!(g.companies.len() >= 600, "{} companies", g.companies.len());
+        assert!(g.companies.len() >= 1000, "{} companies", g.companies.len());
         assert_eq!(g.canonical_name("META"), Some("Meta Platforms, Inc."));
         assert_eq!(g.company(g.symbol("GOOG").unwrap()).ticker, "GOOGL");
         assert_eq!(g.company(g.symbol("brk-b").unwrap()).ticker, "BRK.B");
         assert_eq!(g.company(g.symbol("VOD.L").unwrap()).ticker, "VOD");
+        // An over-the-counter ADR links to the home listing, the company's id.
+        assert_eq!(g.company(g.symbol("ALIZY").unwrap()).ticker, "ALV.DE");
+        assert_eq!(g.company(g.symbol("EADSY").unwrap()).ticker, "AIR.PA");
         assert!(g.is_first_name("Jane"));
         assert!(g.first_names_are_plain());
     }

@@ -629,6 +629,19 @@ impl Names {
                 }
             }
         }
+
+        // A PRODUCT name takes the model number or edition after it: "iPhone 18",
+        // "PlayStation 5", "da Vinci 5", "737 MAX 10", "Galaxy S25 Ultra".
+        for c in &mut out[from..] {
+            if c.source == Source::Name && c.kind == EntityType::Product {
+                let end = c.span.end - offset;
+                let more = model_suffix(&text[end..]);
+                if more > 0 {
+                    c.span = Span::new(c.span.start, c.span.end + more);
+                    c.claim = c.span;
+                }
+            }
+        }
     }
 
     /// Whether the sentence has a word that shows a corporate context.
@@ -647,6 +660,120 @@ impl Names {
 
 /// Whether [`SUFFIX`] can match at the start of `rest`: a comma, a space, then the start of a
 /// legal form (a cheap test that spares most names the regex).
+/// Editions that follow a product's name.
+const EDITIONS: &[&str] = &[
+    "Pro", "Plus", "Max", "MAX", "Ultra", "Mini", "Air", "SE", "XL",
+];
+
+/// Words after a number that make it a quantity, not a model ("Instagram 2 billion users").
+const QUANTITY_WORDS: &[&str] = &[
+    "million",
+    "billion",
+    "trillion",
+    "thousand",
+    "percent",
+    "per",
+    "times",
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "minutes",
+    "quarter",
+    "quarters",
+    "units",
+    "users",
+    "subscribers",
+    "customers",
+    "people",
+    "countries",
+    "points",
+    "cents",
+    "dollars",
+    "euros",
+    "shares",
+    "of",
+    "to",
+    "and",
+    "or",
+];
+
+/// The length in bytes of the model number and editions at the start of `rest`, the text
+/// right after a product's name: " 18" in "iPhone 18 sales", " S25 Ultra" in "Galaxy S25
+/// Ultra"; 0 when there is none. A model number is an optional capital letter, one to three
+/// digits and an optional letter or `+`; a number read as a quantity ("2 billion", "3%",
+/// "5.5", "12 years") is none.
+pub(crate) fn model_suffix(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let mut at = 0;
+    for _ in 0..3 {
+        if b.get(at) != Some(&b' ') {
+            break;
+        }
+        let start = at + 1;
+        let word_len = b[start..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'+'))
+            .unwrap_or(b.len() - start);
+        if word_len == 0 {
+            break;
+        }
+        let word = &rest[start..start + word_len];
+        let after = &b[start + word_len..];
+        // The word must end there: no letters beyond ASCII, no "5.5", "3%", "2,000".
+        let ends = match after {
+            [] => true,
+            [c, ..] if *c >= 0x80 => false,
+            [b'%', ..] => false,
+            [b'.' | b',' | b':', d, ..] if d.is_ascii_digit() => false,
+            _ => true,
+        };
+        if !ends {
+            break;
+        }
+        let is_edition = EDITIONS.contains(&word);
+        let is_model = is_model_code(word);
+        if !is_edition && !is_model {
+            break;
+        }
+        if is_model {
+            // "Instagram 2 billion users": the number is a quantity.
+            let next = rest[start + word_len..].trim_start_matches(' ');
+            let next_word = next
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .next()
+                .unwrap_or("");
+            if QUANTITY_WORDS.contains(&next_word) {
+                break;
+            }
+        }
+        at = start + word_len;
+    }
+    at
+}
+
+/// "5", "18", "737", "S25", "9e", "4+", but not "2026" or "10000".
+fn is_model_code(word: &str) -> bool {
+    let b = word.as_bytes();
+    let mut i = usize::from(b.first().is_some_and(u8::is_ascii_uppercase));
+    let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=3).contains(&digits) {
+        return false;
+    }
+    i += digits;
+    match &b[i..] {
+        [] => true,
+        [c] => c.is_ascii_alphabetic() || *c == b'+',
+        _ => false,
+    }
+}
+
 fn may_take_suffix(rest: &[u8]) -> bool {
     let rest = rest.strip_prefix(b",").unwrap_or(rest);
     let rest = match rest {
@@ -687,6 +814,26 @@ pub(crate) fn word_end(text: &str, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_numbers_after_products() {
+        let len = |rest: &str| model_suffix(rest);
+        assert_eq!(len(" 18 sold well"), 3);
+        assert_eq!(len(" 5."), 2);
+        assert_eq!(len(" S25 Ultra, the"), 10);
+        assert_eq!(len(" 17 Pro Max"), 11);
+        assert_eq!(len(" Plus subscribers"), 5);
+        assert_eq!(len(" MAX 10 jets"), 7);
+        // Quantities, years and plain words are not model numbers.
+        assert_eq!(len(" 2 billion users"), 0);
+        assert_eq!(len(" 3% higher"), 0);
+        assert_eq!(len(" 5.5 million"), 0);
+        assert_eq!(len(" 2026 sales"), 0);
+        assert_eq!(len(" 12 years ago"), 0);
+        assert_eq!(len(" sales rose"), 0);
+        assert_eq!(len("\n5"), 0);
+        assert_eq!(len(""), 0);
+    }
 
     #[test]
     fn byte_ranges_bit_by_bit() {

@@ -107,6 +107,64 @@ fn date(relative: bool) -> String {
     format!("{b}(?:{})", alts.join("|"))
 }
 
+/// Date phrases the anchored patterns do not read, and bare years:
+///
+/// - a year on its own, 1990 to 2039: "its 2026 outlook", "2026-27";
+/// - "a year earlier", "a quarter ago", "the same period of 2025";
+/// - "the end of June", "the start of the year", "the rest of the year", "the first nine
+///   months of the year", "the first week of March", "the end of the first quarter";
+/// - "early November", "late January", "mid-July", "earlier this month", "later this year",
+///   "early next year";
+/// - "the quarter", "the year", "the fiscal year", "the current quarter", "the June quarter",
+///   "the April-June quarter", "the holiday quarter", "calendar 2026", "this fiscal year";
+/// - seasons: "the summer", "this fall", "next summer", "last autumn";
+/// - "Fiscal first-quarter" (a capital F).
+///
+/// With `relative` false, only the phrases anchored on a month or a year are kept.
+fn phrases(relative: bool) -> String {
+    let mf =
+        "(?:January|February|March|April|May|June|July|August|September|October|November|December)";
+    let year = "(?:199[0-9]|20[0-3][0-9])";
+    let b = r"(?-u:\b)";
+    let s = r"[ \x{A0}\n]+";
+    let ord = "(?:first|second|third|fourth)";
+    let number = "(?:two|three|four|five|six|seven|eight|nine|ten|eleven|[2-9]|1[01])";
+    let unit = "(?:year|quarter|month|week)";
+    let season = "(?:summer|fall|autumn|winter|spring)";
+    let period = format!(
+        "(?:the{s}(?:year|quarter|month)|{mf}(?:{s}{year})?|{year}|fiscal{s}{year}|the{s}(?:fiscal{s})?{ord}{s}(?:quarter|half)(?:{s}of{s}{year})?|the{s}fiscal{s}year)"
+    );
+    let mut alts = vec![
+        // the end of June / the start of the year / the end of the first quarter
+        format!("[Tt]he{s}(?:end|start|beginning|middle|rest){s}of{s}{period}"),
+        // the first nine months of the year / the first week of March
+        format!(
+            "[Tt]he{s}(?:first|last){s}(?:{number}{s}months|week|two{s}weeks){s}of{s}(?:the{s}year|{mf}|{year})"
+        ),
+        // the same period of 2025
+        format!("[Tt]he{s}same{s}(?:period|quarter|month|half){s}(?:of|in){s}{year}"),
+        // early November / late January / mid-July
+        format!("(?:(?:[Ee]arly|[Ll]ate|[Mm]id){s}|[Mm]id-){mf}"),
+        // the June quarter / the April-June quarter
+        format!("[Tt]he{s}{mf}(?:-{mf})?{s}quarter"),
+        format!("[Cc]alendar{s}{year}"),
+        format!("Fiscal{s}{ord}-(?:quarter|half)"),
+        // 2026-27
+        format!("{year}-[0-9]{{2}}"),
+        year.to_string(),
+    ];
+    if relative {
+        alts.extend([
+            format!("(?:[Aa]|[Oo]ne){s}{unit}{s}(?:earlier|ago|before)"),
+            format!("(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate){s}(?:this|next|last){s}{unit}"),
+            format!("[Tt]he{s}(?:current{s}|holiday{s})?(?:fiscal{s}year|quarter|year)"),
+            format!("(?:[Tt]his|[Nn]ext|[Ll]ast){s}fiscal{s}year"),
+            format!("(?:[Tt]he|[Tt]his|[Nn]ext|[Ll]ast){s}{season}"),
+        ]);
+    }
+    format!("{b}(?:{}){b}", alts.join("|"))
+}
+
 /// A year after a preposition: "in 2026", "since 2019", "by 2030" (read by hand, see
 /// [`year_after_preposition`]; the pattern says what it reads).
 #[cfg(test)]
@@ -154,6 +212,8 @@ pub struct Patterns {
     money: Regex,
     percent: Regex,
     date: Regex,
+    /// Date phrases around the ones above, searched unanchored: see [`phrases`].
+    phrases: Regex,
     relative_dates: bool,
 }
 
@@ -181,6 +241,7 @@ impl Patterns {
             money: build(money(), "money"),
             percent: build(percent(), "percent"),
             date: build(date(relative_dates), "date"),
+            phrases: build(phrases(relative_dates), "date phrase"),
             relative_dates,
         }
     }
@@ -235,6 +296,17 @@ impl Patterns {
             }
             push(out, start, end, EntityType::Date);
         });
+        // Phrases that hold a date ("the end of June" over "June") win as the longer claim.
+        for m in self.phrases.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if number_continues(text, end) || !word_before_ok(text, start) {
+                continue;
+            }
+            if text[..start].ends_with(['$', '€', '£', '¥', '#']) {
+                continue; // "$2026", "#2025": not a year
+            }
+            push(out, start, end, EntityType::Date);
+        }
     }
 
     /// Fills `at` with every place where a value of `text` may start: a superset of where
@@ -614,5 +686,42 @@ mod tests {
         let mut out = Vec::new();
         Patterns::new(false).find("said on Monday", 0, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn date_phrases_and_bare_years() {
+        assert_eq!(
+            date("sales rose from a year earlier and from a quarter ago"),
+            ["a year earlier", "a quarter ago"]
+        );
+        assert_eq!(
+            date("by the end of June, then the start of the year"),
+            ["the end of June", "the start of the year"]
+        );
+        assert_eq!(date("by the end of 2027"), ["the end of 2027"]);
+        assert_eq!(
+            date("in early November and mid-July"),
+            ["early November", "mid-July"]
+        );
+        assert_eq!(
+            date("its 2026 outlook for the 2026-27 season"),
+            ["2026", "2026-27"]
+        );
+        assert_eq!(
+            date("in the quarter and the April-June quarter"),
+            ["the quarter", "the April-June quarter"]
+        );
+        assert_eq!(
+            date("later this year, next summer and the same period of 2025"),
+            ["later this year", "next summer", "the same period of 2025"]
+        );
+        assert_eq!(
+            date("the first nine months of the year"),
+            ["the first nine months of the year"]
+        );
+        assert_eq!(date("Fiscal first-quarter sales"), ["Fiscal first-quarter"]);
+        // Not years: amounts, long numbers, other ranges; not dates: vague spans.
+        assert!(date("a $2026 fee, 20261 units, 1850 units, 2045 levels").is_empty());
+        assert!(date("over the rest of the decade").is_empty());
     }
 }
