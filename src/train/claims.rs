@@ -1,7 +1,7 @@
 //! Fitting the claim head: labeled articles -> the head in `models/claims/` (and a [`Report`]).
 //!
 //! ```text
-//! corpus/gold/train.jsonl (42 articles, 748 claim-labeled sentences)
+//! corpus/gold/train.jsonl (the claim-labeled sentences of the train split)
 //!   -> segmentation and entities as the pipeline runs them; each gold sentence takes the
 //!      predicted sentence that overlaps it most (as `finnews eval` matches them)
 //!   -> one encoder pass: pooled embedding + sentiment; the cue stage's scores and hedge
@@ -1045,11 +1045,14 @@ pub fn model_card(r: &Report) -> String {
         ));
     }
     s.push_str("\n## Limitations\n\n");
-    s.push_str(
-        "- Fitted on 748 sentences of 42 articles written by one team: wording unlike ours \
+    s.push_str(&format!(
+        "- Fitted on {} sentences of {} articles written by one team: wording unlike ours \
          (filings, transcripts, social media) is read less reliably, and the scores are \
-         calibrated on this corpus only.\n\
-         - One label per sentence, judged for the article's main company; rival detection comes \
+         calibrated on this corpus only.\n",
+        r.sentences, r.articles
+    ));
+    s.push_str(
+        "- One label per sentence, judged for the article's main company; rival detection comes \
          from the cue stage's features.\n\
          - Sentences are cut at the encoder's window (256 word pieces).\n",
     );
