@@ -689,6 +689,26 @@ mod tests {
     }
 
     #[test]
+    fn years_after_prepositions_are_read_as_the_pattern_says() {
+        let re = regex::Regex::new(&year_after()).unwrap();
+        for text in [
+            "in 2026 and since 2019, by 2030",
+            "In 2025, sales; for 2027 through 2028",
+            "model 2026 and 12026 or in 20261",
+            "between 1999 and 2001",
+        ] {
+            let by_pattern: Vec<usize> = re
+                .captures_iter(text)
+                .map(|c| c.get(1).unwrap().start())
+                .collect();
+            let by_hand: Vec<usize> = (0..text.len())
+                .filter(|&p| year_after_preposition(text, p))
+                .collect();
+            assert_eq!(by_hand, by_pattern, "{text}");
+        }
+    }
+
+    #[test]
     fn date_phrases_and_bare_years() {
         assert_eq!(
             date("sales rose from a year earlier and from a quarter ago"),

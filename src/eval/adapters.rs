@@ -214,7 +214,10 @@ impl FinerDoc {
 }
 
 /// Splits one CSV record (RFC 4180 quoting, on one line) into `out`.
-fn split_csv(line: &str, out: &mut Vec<String>) -> std::result::Result<(), &'static str> {
+pub(crate) fn split_csv(
+    line: &str,
+    out: &mut Vec<String>,
+) -> std::result::Result<(), &'static str> {
     out.clear();
     let mut field = String::new();
     let mut chars = line.chars().peekable();

@@ -24,6 +24,7 @@ use crate::encoder::tokenizer_err;
 use crate::encoder::{Batch, Bert, Checkpoint, SplitMix64, prepare_tokenizer, tensor_err};
 use crate::entities::{Config as EntityConfig, Entities};
 use crate::error::{Error, Result};
+use crate::eval::adapters::split_csv;
 use crate::eval::gold::{self, CharMap, GoldArticle};
 use crate::eval::metrics::{Bio, Counts, chunks, match_typed};
 use crate::pipeline::Stage;
@@ -217,40 +218,6 @@ pub struct Report {
     pub wall_seconds: f64,
 }
 
-/// Splits one CSV record (RFC 4180 quoting, on one line).
-fn split_csv(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut at_start = true;
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-        } else if c == ',' {
-            out.push(std::mem::take(&mut field));
-            at_start = true;
-            continue;
-        } else if c == '"' && at_start {
-            quoted = true;
-        } else {
-            field.push(c);
-        }
-        at_start = false;
-    }
-    out.push(field);
-    out
-}
-
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -263,7 +230,9 @@ fn read(path: &Path) -> Result<String> {
 fn load_finer(path: &Path, part: Part) -> Result<Vec<Doc>> {
     let content = read(path)?;
     let mut lines = content.lines();
-    let header = split_csv(lines.next().unwrap_or_default());
+    let bad_csv = |line: usize, e: &str| Error::Invalid(format!("{}:{line}: {e}", path.display()));
+    let mut header = Vec::new();
+    split_csv(lines.next().unwrap_or_default(), &mut header).map_err(|e| bad_csv(1, e))?;
     let col = |name: &str| {
         header
             .iter()
@@ -277,12 +246,13 @@ fn load_finer(path: &Path, part: Part) -> Result<Vec<Doc>> {
         col("sent_idx")?,
     );
     let mut docs: Vec<(String, String, Doc)> = Vec::new();
+    let mut f = Vec::new();
     for (i, line) in lines.enumerate() {
         let line = line.trim_end_matches('\r');
         if line.is_empty() {
             continue;
         }
-        let f = split_csv(line);
+        split_csv(line, &mut f).map_err(|e| bad_csv(i + 2, e))?;
         let bad = || Error::Invalid(format!("{}:{}: bad record", path.display(), i + 2));
         let tag: u8 = f
             .get(label)
@@ -1299,12 +1269,6 @@ pub fn model_card(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_may_be_quoted() {
-        assert_eq!(split_csv("0,\",\",3,1"), vec!["0", ",", "3", "1"]);
-        assert_eq!(split_csv("0,\"\"\"\",3,1"), vec!["0", "\"", "3", "1"]);
-    }
 
     #[test]
     fn word_tags_begin_each_mention() {
