@@ -248,6 +248,23 @@ pub struct Document {
 }
 
 impl Document {
+    /// Points each sentence at the entities inside it (`sentences[].entities`), from
+    /// `entities` sorted by start; an entity outside every sentence belongs to none.
+    pub fn link_sentences_to_entities(&mut self) {
+        let mut next = 0;
+        for sentence in &mut self.sentences {
+            sentence.entities.clear();
+            while next < self.entities.len() && self.entities[next].span.start < sentence.span.start
+            {
+                next += 1;
+            }
+            while next < self.entities.len() && sentence.span.contains(self.entities[next].span) {
+                sentence.entities.push(next);
+                next += 1;
+            }
+        }
+    }
+
     /// A fresh document with nothing found yet.
     pub fn new(
         id: impl Into<String>,

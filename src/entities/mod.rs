@@ -395,17 +395,7 @@ impl Stage for Entities {
     fn apply(&self, doc: &mut Document) -> Result<()> {
         let spans: Vec<Span> = doc.sentences.iter().map(|s| s.span).collect();
         doc.entities = self.find(&doc.text, &spans);
-        let mut next = 0;
-        for sentence in &mut doc.sentences {
-            sentence.entities.clear();
-            while next < doc.entities.len() && doc.entities[next].span.start < sentence.span.start {
-                next += 1;
-            }
-            while next < doc.entities.len() && sentence.span.contains(doc.entities[next].span) {
-                sentence.entities.push(next);
-                next += 1;
-            }
-        }
+        doc.link_sentences_to_entities();
         Ok(())
     }
 }

@@ -703,17 +703,7 @@ impl NerModel {
         found.sort_by_key(|m| m.span);
         let rules = std::mem::take(&mut doc.entities);
         doc.entities = self.head.merge(&doc.text, rules, &found, &self.config);
-        let mut next = 0;
-        for sentence in &mut doc.sentences {
-            sentence.entities.clear();
-            while next < doc.entities.len() && doc.entities[next].span.start < sentence.span.start {
-                next += 1;
-            }
-            while next < doc.entities.len() && sentence.span.contains(doc.entities[next].span) {
-                sentence.entities.push(next);
-                next += 1;
-            }
-        }
+        doc.link_sentences_to_entities();
     }
 }
 
