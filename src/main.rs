@@ -12,16 +12,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // candle runs element-wise work on a thread pool of its own, sized by CANDLE_NUM_THREADS
-    // (default: one per core): `--threads N` bounds it too. Set before any thread starts.
-    let threads = match &cli.command {
-        Command::Analyze { threads, .. } | Command::Eval { threads, .. } => *threads,
-        _ => None,
-    };
-    if let Some(n) = threads.filter(|&n| n > 0)
-        && std::env::var_os("CANDLE_NUM_THREADS").is_none()
-    {
+    // (default: one per core), that serves one caller at a time. The encoder already runs one
+    // batch per worker thread (`Encoder::for_each_batch`), so that pool would only make the
+    // workers wait on each other: keep it to the calling thread. Set before any thread starts.
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
         // SAFETY: no other thread exists yet.
-        unsafe { std::env::set_var("CANDLE_NUM_THREADS", n.to_string()) };
+        unsafe { std::env::set_var("CANDLE_NUM_THREADS", "1") };
     }
     match execute(cli.command) {
         Ok(code) => code,

@@ -131,6 +131,31 @@ fn runs_are_deterministic() {
 }
 
 #[test]
+fn worker_threads_do_not_change_results() {
+    // Batches run one per worker thread; the number of workers must not show in the output.
+    let texts: Vec<String> = (0..100)
+        .map(|i| format!("Quarterly sales in unit {i} fell {} percent.", i % 7))
+        .collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            (
+                model().predict(&texts).unwrap(),
+                model().encoder().embed(&texts).unwrap(),
+            )
+        })
+    };
+    let (one, one_emb) = run(1);
+    let (three, three_emb) = run(3);
+    assert_eq!(one, three);
+    assert_eq!(one_emb, three_emb);
+}
+
+#[test]
 fn very_long_sentences_are_cut_not_fatal() {
     let long = "profit ".repeat(5_000) + "fell.";
     let out = model().predict(&[long.as_str(), "", "   "]).unwrap();

@@ -110,6 +110,28 @@ fn units_and_products_link_to_the_listed_parent() {
 }
 
 #[test]
+fn group_affiliates_are_companies_of_their_own() {
+    // "Samsung" alone is Samsung Electronics; an affiliate named in full is its own listing.
+    let sentences = [
+        "Samsung SDI shares fell after the battery maker cut its outlook, while Samsung rose.",
+        "Hyundai Steel and Hyundai Motor both said on Monday that prices would rise.",
+    ];
+    assert!(linked(&sentences, "Samsung SDI", "006400.KS"));
+    assert!(linked(&sentences, "Samsung", "005930.KS"));
+    assert!(linked(&sentences, "Hyundai Steel", "004020.KS"));
+    assert!(linked(&sentences, "Hyundai Motor", "005380.KS"));
+}
+
+#[test]
+fn index_members_across_markets_link() {
+    let sentences =
+        ["Air Liquide and ABN AMRO led gains in Europe, and AGCO shares rose in New York."];
+    assert!(linked(&sentences, "Air Liquide", "AI.PA"));
+    assert!(linked(&sentences, "ABN AMRO", "ABN.AS"));
+    assert!(linked(&sentences, "AGCO", "AGCO"));
+}
+
+#[test]
 fn google_cloud_platform_is_one_product_and_google_an_org() {
     assert_eq!(
         found(&["Rivals include Google (Google Cloud Platform) and others."]),

@@ -522,7 +522,7 @@ mod tests {
     #[test]
     fn embedded_gazetteer_parses_and_is_large() {
         let g = Gazetteer::embedded().unwrap();
-        assert!(g.companies.len() >= 1000, "{} companies", g.companies.len());
+        assert!(g.companies.len() >= 2000, "{} companies", g.companies.len());
         assert_eq!(g.canonical_name("META"), Some("Meta Platforms, Inc."));
         assert_eq!(g.company(g.symbol("GOOG").unwrap()).ticker, "GOOGL");
         assert_eq!(g.company(g.symbol("brk-b").unwrap()).ticker, "BRK.B");
