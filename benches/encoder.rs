@@ -6,8 +6,8 @@
 //! RAYON_NUM_THREADS=2 cargo bench --bench encoder -- 'encoder/'
 //! ```
 //!
-//! Loading the model (weights f16 -> f32, tokenizer) is timed apart from running it. The
-//! matrix products use `RAYON_NUM_THREADS` threads (default: one per core).
+//! Loading the model (weights f16 -> f32, tokenizer) is timed apart from running it. Batches
+//! run one per worker thread, `RAYON_NUM_THREADS` of them (default: one per core).
 //!
 //! With `ENCODER_BENCH_SENTENCES` set, the binary skips criterion and times the given
 //! sentences once instead, for `scripts/bench_encoder.py`, which sets the figures beside
@@ -180,6 +180,12 @@ fn one_shot(path: &str) {
 }
 
 fn main() {
+    // As the finnews binary does: batches already run one per worker thread, so candle's
+    // element-wise pool stays with the calling thread.
+    if std::env::var_os("CANDLE_NUM_THREADS").is_none() {
+        // SAFETY: no other thread exists yet.
+        unsafe { std::env::set_var("CANDLE_NUM_THREADS", "1") };
+    }
     match std::env::var("ENCODER_BENCH_SENTENCES") {
         Ok(path) => one_shot(&path),
         Err(_) => {
