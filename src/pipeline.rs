@@ -27,6 +27,20 @@ pub trait Stage: Send + Sync {
     }
 }
 
+/// [`Stage::apply_batch`] for stages that work on many documents at once: `all` runs over the
+/// whole batch; if it fails, [`Stage::apply`] runs on each document alone, so that only the
+/// documents that fail on their own get an error.
+pub fn batch_or_each<S: Stage + ?Sized>(
+    stage: &S,
+    docs: &mut [&mut Document],
+    all: impl FnOnce(&mut [&mut Document]) -> Result<()>,
+) -> Vec<Result<()>> {
+    match all(docs) {
+        Ok(()) => docs.iter().map(|_| Ok(())).collect(),
+        Err(_) => docs.iter_mut().map(|d| stage.apply(d)).collect(),
+    }
+}
+
 /// Runs `f` on a document, turning a panic into that document's error.
 fn guarded(
     stage: &str,
@@ -160,5 +174,62 @@ impl Pipeline {
     /// The stage names, in order.
     pub fn stage_names(&self) -> Vec<&'static str> {
         self.stages.iter().map(|s| s.name()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fails on any document whose text says "bad"; over a batch, fails if any does.
+    struct Picky;
+
+    impl Stage for Picky {
+        fn name(&self) -> &'static str {
+            "picky"
+        }
+
+        fn apply(&self, doc: &mut Document) -> Result<()> {
+            if doc.text.contains("bad") {
+                return Err(Error::Invalid(format!("{}: bad text", doc.id)));
+            }
+            doc.text.push('!');
+            Ok(())
+        }
+
+        fn apply_batch(&self, docs: &mut [&mut Document]) -> Vec<Result<()>> {
+            batch_or_each(self, docs, |docs| {
+                if docs.iter().any(|d| d.text.contains("bad")) {
+                    return Err(Error::Invalid("a bad document in the batch".into()));
+                }
+                for d in docs.iter_mut() {
+                    d.text.push('!');
+                }
+                Ok(())
+            })
+        }
+    }
+
+    #[test]
+    fn a_failing_batch_is_retried_one_document_at_a_time() {
+        let mut a = Document::from_text("a", "good");
+        let mut b = Document::from_text("b", "bad");
+        let mut c = Document::from_text("c", "fine");
+        let results = Picky.apply_batch(&mut [&mut a, &mut b, &mut c]);
+        assert!(results[0].is_ok() && results[2].is_ok());
+        assert!(
+            results[1]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("b: bad text")
+        );
+        assert_eq!((a.text.as_str(), c.text.as_str()), ("good!", "fine!"));
+
+        let mut d = Document::from_text("d", "good");
+        let mut e = Document::from_text("e", "fine");
+        let results = Picky.apply_batch(&mut [&mut d, &mut e]);
+        assert!(results.iter().all(Result::is_ok));
+        assert_eq!((d.text.as_str(), e.text.as_str()), ("good!", "fine!"));
     }
 }

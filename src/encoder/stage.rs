@@ -29,7 +29,7 @@ use crate::claims::model::{ClaimModel, read_token_batches};
 use crate::document::{Claim, Document, Polarity, Probs, Sentiment};
 use crate::entities::ner::{Mention, NerModel};
 use crate::error::{Error, Result};
-use crate::pipeline::Stage;
+use crate::pipeline::{Stage, batch_or_each};
 
 /// Sentence sentiment from a fine-tuned encoder and a three-way classification head.
 pub struct SentimentModel {
@@ -163,11 +163,7 @@ impl Stage for SentimentModel {
     }
 
     fn apply_batch(&self, docs: &mut [&mut Document]) -> Vec<Result<()>> {
-        match self.apply_all(docs) {
-            Ok(()) => docs.iter().map(|_| Ok(())).collect(),
-            // Find out which documents fail, one at a time.
-            Err(_) => docs.iter_mut().map(|d| self.apply(d)).collect(),
-        }
+        batch_or_each(self, docs, |docs| self.apply_all(docs))
     }
 }
 
@@ -273,10 +269,6 @@ impl Stage for ModelStage {
     }
 
     fn apply_batch(&self, docs: &mut [&mut Document]) -> Vec<Result<()>> {
-        match self.apply_all(docs) {
-            Ok(()) => docs.iter().map(|_| Ok(())).collect(),
-            // Find out which documents fail, one at a time.
-            Err(_) => docs.iter_mut().map(|d| self.apply(d)).collect(),
-        }
+        batch_or_each(self, docs, |docs| self.apply_all(docs))
     }
 }
