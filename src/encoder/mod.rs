@@ -268,34 +268,56 @@ impl Encoder {
             .collect::<Result<_>>()?;
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| (encodings[i].len(), i));
+        self.in_waves(
+            &order,
+            |chunk| {
+                let rows: Vec<&[u32]> = chunk.iter().map(|&i| encodings[i].get_ids()).collect();
+                let batch = Batch::new(&rows)?;
+                let layers = self
+                    .bert
+                    .forward_layers(&batch.ids, &batch.mask, &Mode::Eval)
+                    .map_err(tensor_err("running the encoder"))?;
+                let last = layers.last().ok_or_else(|| Error::Model {
+                    what: "encoder".into(),
+                    message: "no layers".into(),
+                })?;
+                let pooled = bert::mean_pool(last, &batch.mask).map_err(tensor_err("pooling"))?;
+                Ok((layers, pooled))
+            },
+            |chunk, (layers, pooled)| {
+                let encodings: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
+                f(&TokenBatch {
+                    positions: chunk,
+                    pooled: &pooled,
+                    layers: &layers,
+                    encodings: &encodings,
+                })
+            },
+        )
+    }
+
+    /// Cuts `order` (sentence positions, sorted by length) into batches of
+    /// [`Config::batch_size`], runs `forward` on them and then `f` on each batch's output,
+    /// batch after batch in order.
+    ///
+    /// The forward passes run in waves of one batch per worker thread of the current rayon
+    /// pool, each batch on one thread: on two cores that beats splitting every matrix
+    /// product of one batch across both, which waits on the other thread several times per
+    /// layer. A batch's result does not depend on the wave it ran in.
+    fn in_waves<T: Send>(
+        &self,
+        order: &[usize],
+        forward: impl Fn(&[usize]) -> Result<T> + Sync,
+        mut f: impl FnMut(&[usize], T) -> Result<()>,
+    ) -> Result<()> {
         let batches: Vec<&[usize]> = order.chunks(self.config.batch_size).collect();
         for wave in batches.chunks(rayon::current_num_threads().max(1)) {
             let outputs = wave
                 .par_iter()
-                .map(|chunk| {
-                    let rows: Vec<&[u32]> = chunk.iter().map(|&i| encodings[i].get_ids()).collect();
-                    let batch = Batch::new(&rows)?;
-                    let layers = self
-                        .bert
-                        .forward_layers(&batch.ids, &batch.mask, &Mode::Eval)
-                        .map_err(tensor_err("running the encoder"))?;
-                    let last = layers.last().ok_or_else(|| Error::Model {
-                        what: "encoder".into(),
-                        message: "no layers".into(),
-                    })?;
-                    let pooled =
-                        bert::mean_pool(last, &batch.mask).map_err(tensor_err("pooling"))?;
-                    Ok((layers, pooled))
-                })
+                .map(|chunk| forward(chunk))
                 .collect::<Result<Vec<_>>>()?;
-            for (chunk, (layers, pooled)) in wave.iter().zip(&outputs) {
-                let encodings: Vec<&Encoding> = chunk.iter().map(|&i| &encodings[i]).collect();
-                f(&TokenBatch {
-                    positions: chunk,
-                    pooled,
-                    layers,
-                    encodings: &encodings,
-                })?;
+            for (chunk, output) in wave.iter().zip(outputs) {
+                f(chunk, output)?;
             }
         }
         Ok(())
@@ -313,12 +335,8 @@ impl Encoder {
 
     /// Runs `f` on the pooled embeddings of every batch: sentences are tokenized, sorted by
     /// length and cut into batches of [`Config::batch_size`]; `f` gets the input positions of
-    /// the batch's rows and their embeddings `[rows, hidden]`, batch after batch in order.
-    ///
-    /// The forward passes run in waves of one batch per worker thread of the current rayon
-    /// pool, each batch on one thread: on two cores that beats splitting every matrix
-    /// product of one batch across both, which waits on the other thread several times per
-    /// layer. A batch's result does not depend on the wave it ran in.
+    /// the batch's rows and their embeddings `[rows, hidden]`, batch after batch in order
+    /// (the batches themselves run one per worker thread: see `in_waves`).
     pub fn for_each_batch(
         &self,
         texts: &[&str],
@@ -332,20 +350,14 @@ impl Encoder {
             .collect::<Result<_>>()?;
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| (tokens[i].len(), i));
-        let batches: Vec<&[usize]> = order.chunks(self.config.batch_size).collect();
-        for wave in batches.chunks(rayon::current_num_threads().max(1)) {
-            let pooled = wave
-                .par_iter()
-                .map(|chunk| {
-                    let rows: Vec<&[u32]> = chunk.iter().map(|&i| tokens[i].as_slice()).collect();
-                    self.forward(&rows)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            for (chunk, pooled) in wave.iter().zip(&pooled) {
-                f(chunk, pooled)?;
-            }
-        }
-        Ok(())
+        self.in_waves(
+            &order,
+            |chunk| {
+                let rows: Vec<&[u32]> = chunk.iter().map(|&i| tokens[i].as_slice()).collect();
+                self.forward(&rows)
+            },
+            |chunk, pooled| f(chunk, &pooled),
+        )
     }
 
     /// One pooled embedding per sentence, in input order.
