@@ -157,7 +157,6 @@ def collate(items, ids):
 
 def evaluate(model, va_tok, va):
     model.eval()
-    preds = []
     with torch.no_grad():
         order = sorted(range(len(va_tok)), key=lambda i: len(va_tok[i][0]))
         res = {}
@@ -225,7 +224,6 @@ def run(cfg, seed, state, tok):
     aw = cfg.get("agree_weight", None)
     step = 0
     hist = []
-    avg = None
     t0 = time.time()
     for ep in range(epochs):
         for bi, ids in enumerate(batches(tr_tok, bs, rng)):
@@ -269,6 +267,7 @@ SEEDS = [1, 2, 3]
 
 if __name__ == "__main__":
     w, nw, outdir = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    os.makedirs(outdir, exist_ok=True)
     torch.backends.cuda.matmul.allow_tf32 = False
     jobs = [(n, s) for n in GRID for s in SEEDS]
     if QUICK:
