@@ -1,6 +1,7 @@
 //! The command line: arguments -> a command of the library, and the exit status.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use finnews::train::{self, claims, ner};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -22,9 +23,6 @@ pub enum Command {
         /// Write to this file (atomically: a temporary name, renamed when complete).
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Worker threads (default: one per core).
-        #[arg(short = 'j', long)]
-        threads: Option<usize>,
         /// No progress bar.
         #[arg(short, long)]
         quiet: bool,
@@ -34,9 +32,8 @@ pub enum Command {
         /// Leave the article text out of each record.
         #[arg(long)]
         no_text: bool,
-        /// Rules only (lexicon sentiment, cue claims): many times faster, less accurate.
-        #[arg(long)]
-        fast: bool,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Run the pipeline on labeled articles and print its metrics (see labels.md).
     Eval {
@@ -48,12 +45,8 @@ pub enum Command {
         /// The gold file's format.
         #[arg(long, value_enum, default_value_t = EvalFormat::Gold)]
         format: EvalFormat,
-        /// Worker threads (default: one per core).
-        #[arg(short = 'j', long)]
-        threads: Option<usize>,
-        /// Evaluate the rules-only pipeline of `analyze --fast`.
-        #[arg(long)]
-        fast: bool,
+        #[command(flatten)]
+        pipeline: PipelineArgs,
     },
     /// Print the JSON Schema of the output record.
     Schema,
@@ -62,6 +55,17 @@ pub enum Command {
         #[command(subcommand)]
         model: TrainCommand,
     },
+}
+
+/// How `analyze` and `eval` run the pipeline.
+#[derive(Debug, clap::Args)]
+pub struct PipelineArgs {
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Rules only (lexicon sentiment, cue claims): many times faster, less accurate.
+    #[arg(long)]
+    pub fast: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,31 +81,31 @@ pub enum TrainCommand {
     Claims(TrainClaims),
 }
 
-/// Settings of `finnews train claims`; defaults as in `finnews::train::claims::Config`.
+/// Settings of `finnews train claims`; the defaults are `claims::Config::default()`'s.
 #[derive(Debug, clap::Args)]
 pub struct TrainClaims {
     /// Labeled articles to fit on (gold format).
-    #[arg(long, default_value = "corpus/gold/train.jsonl")]
+    #[arg(long, default_value_os_t = claims::Config::default().gold)]
     pub gold: PathBuf,
     /// Where the head is written.
-    #[arg(long, default_value = "models/claims")]
+    #[arg(long, default_value_os_t = claims::Config::default().out)]
     pub out: PathBuf,
     /// Labeled articles scored once the head is fixed (never fitted or tuned on).
     #[arg(long)]
     pub measure: Option<PathBuf>,
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = claims::Config::default().seed)]
     pub seed: u64,
     /// Cross-validation folds (grouped by article).
-    #[arg(long)]
-    pub folds: Option<usize>,
+    #[arg(long, default_value_t = claims::Config::default().folds)]
+    pub folds: usize,
     /// Full-batch steps per fit.
-    #[arg(long)]
-    pub steps: Option<usize>,
+    #[arg(long, default_value_t = claims::Config::default().steps)]
+    pub steps: usize,
     /// L2 penalties to try (comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', default_values_t = claims::Config::default().l2)]
     pub l2: Vec<f64>,
     /// Hidden units to try (comma-separated; 0 is a linear head).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', default_values_t = claims::Config::default().hidden)]
     pub hidden: Vec<usize>,
     /// No progress messages.
     #[arg(short, long)]
@@ -110,68 +114,59 @@ pub struct TrainClaims {
 
 impl TrainClaims {
     /// The training configuration these arguments describe.
-    pub fn config(&self) -> finnews::train::claims::Config {
-        let d = finnews::train::claims::Config::default();
-        finnews::train::claims::Config {
+    pub fn config(&self) -> claims::Config {
+        claims::Config {
             gold: self.gold.clone(),
             out: self.out.clone(),
             measure: self.measure.clone(),
             seed: self.seed,
-            folds: self.folds.unwrap_or(d.folds),
-            steps: self.steps.unwrap_or(d.steps),
-            l2: if self.l2.is_empty() {
-                d.l2.clone()
-            } else {
-                self.l2.clone()
-            },
-            hidden: if self.hidden.is_empty() {
-                d.hidden.clone()
-            } else {
-                self.hidden.clone()
-            },
+            folds: self.folds,
+            steps: self.steps,
+            l2: self.l2.clone(),
+            hidden: self.hidden.clone(),
             verbose: !self.quiet,
-            ..d
+            ..claims::Config::default()
         }
     }
 }
 
-/// Settings of `finnews train ner`; defaults as in `finnews::train::ner::Config`.
+/// Settings of `finnews train ner`; the defaults are `ner::Config::default()`'s.
 #[derive(Debug, clap::Args)]
 pub struct TrainNer {
     /// The folder of public data sets (finer-ord/).
-    #[arg(long, default_value = "../shared/data")]
+    #[arg(long, default_value_os_t = ner::Config::default().data_dir)]
     pub data_dir: PathBuf,
     /// The encoder whose hidden states the head reads.
-    #[arg(long, default_value = "models/sentiment")]
+    #[arg(long, default_value_os_t = ner::Config::default().encoder)]
     pub encoder: PathBuf,
     /// Where the head is written.
-    #[arg(long, default_value = "models/ner")]
+    #[arg(long, default_value_os_t = ner::Config::default().out)]
     pub out: PathBuf,
     /// Also train on the PERSON/LOC/ORG mentions of this gold-format file (repeatable).
     #[arg(long)]
     pub gold: Vec<PathBuf>,
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = ner::Config::default().seed)]
     pub seed: u64,
-    #[arg(long)]
-    pub epochs: Option<usize>,
+    #[arg(long, default_value_t = ner::Config::default().epochs)]
+    pub epochs: usize,
     /// Words per step.
-    #[arg(long)]
-    pub batch_size: Option<usize>,
-    #[arg(long)]
-    pub lr: Option<f64>,
+    #[arg(long, default_value_t = ner::Config::default().batch_size)]
+    pub batch_size: usize,
+    #[arg(long, default_value_t = ner::Config::default().lr)]
+    pub lr: f64,
     /// Width of the head's hidden layer.
-    #[arg(long)]
-    pub inner: Option<usize>,
-    #[arg(long)]
-    pub dropout: Option<f64>,
+    #[arg(long, default_value_t = ner::Config::default().inner)]
+    pub inner: usize,
+    #[arg(long, default_value_t = ner::Config::default().dropout)]
+    pub dropout: f64,
     /// Dropout on the head's inputs.
-    #[arg(long)]
-    pub input_dropout: Option<f64>,
+    #[arg(long, default_value_t = ner::Config::default().input_dropout)]
+    pub input_dropout: f64,
     /// Loss weight of the O tag.
-    #[arg(long)]
-    pub o_weight: Option<f64>,
+    #[arg(long, default_value_t = ner::Config::default().o_weight)]
+    pub o_weight: f64,
     /// The encoder layers the head reads, comma-separated (1 = the first).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', default_values_t = ner::Config::default().layers)]
     pub layers: Vec<usize>,
     /// Write held-out and val predictions here (JSON Lines), for error analysis.
     #[arg(long)]
@@ -183,60 +178,55 @@ pub struct TrainNer {
 
 impl TrainNer {
     /// The training configuration these arguments describe.
-    pub fn config(&self) -> finnews::train::ner::Config {
-        let d = finnews::train::ner::Config::default();
-        finnews::train::ner::Config {
+    pub fn config(&self) -> ner::Config {
+        ner::Config {
             data_dir: self.data_dir.clone(),
             encoder: self.encoder.clone(),
             out: self.out.clone(),
             gold: self.gold.clone(),
             seed: self.seed,
-            epochs: self.epochs.unwrap_or(d.epochs),
-            batch_size: self.batch_size.unwrap_or(d.batch_size),
-            lr: self.lr.unwrap_or(d.lr),
-            inner: self.inner.unwrap_or(d.inner),
-            dropout: self.dropout.unwrap_or(d.dropout),
-            input_dropout: self.input_dropout.unwrap_or(d.input_dropout),
-            o_weight: self.o_weight.unwrap_or(d.o_weight),
-            layers: if self.layers.is_empty() {
-                d.layers
-            } else {
-                self.layers.clone()
-            },
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            lr: self.lr,
+            inner: self.inner,
+            dropout: self.dropout,
+            input_dropout: self.input_dropout,
+            o_weight: self.o_weight,
+            layers: self.layers.clone(),
             predictions: self.predictions.clone(),
             verbose: !self.quiet,
-            ..d
+            ..ner::Config::default()
         }
     }
 }
 
-/// Settings of `finnews train sentiment`; defaults as in `finnews::train::Config`.
+/// Settings of `finnews train sentiment`; the defaults are `train::Config::default()`'s.
 #[derive(Debug, clap::Args)]
 pub struct TrainSentiment {
     /// The folder of public data sets (fpb/, semeval2017t5/, fiqa/).
-    #[arg(long, default_value = "../shared/data")]
+    #[arg(long, default_value_os_t = train::Config::default().data_dir)]
     pub data_dir: PathBuf,
     /// The pretrained model folder (written by scripts/fetch_base_model.sh).
-    #[arg(long, default_value = ".cache/base-model")]
+    #[arg(long, default_value_os_t = train::Config::default().base_model)]
     pub base_model: PathBuf,
     /// Where the fine-tuned model is written.
-    #[arg(long, default_value = "models/sentiment")]
+    #[arg(long, default_value_os_t = train::Config::default().out)]
     pub out: PathBuf,
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = train::Config::default().seed)]
     pub seed: u64,
-    #[arg(long)]
-    pub epochs: Option<usize>,
-    #[arg(long)]
-    pub batch_size: Option<usize>,
+    #[arg(long, default_value_t = train::Config::default().epochs)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = train::Config::default().batch_size)]
+    pub batch_size: usize,
     /// Word pieces per training sentence.
-    #[arg(long)]
-    pub max_tokens: Option<usize>,
+    #[arg(long, default_value_t = train::Config::default().max_tokens)]
+    pub max_tokens: usize,
     /// Peak learning rate of the encoder.
-    #[arg(long)]
-    pub lr: Option<f64>,
+    #[arg(long, default_value_t = train::Config::default().lr_encoder)]
+    pub lr: f64,
     /// Peak learning rate of the classification head.
-    #[arg(long)]
-    pub lr_head: Option<f64>,
+    #[arg(long, default_value_t = train::Config::default().lr_head)]
+    pub lr_head: f64,
     /// Also train on SemEval-2017 task 5 headlines.
     #[arg(long)]
     pub semeval: bool,
@@ -256,24 +246,23 @@ pub struct TrainSentiment {
 
 impl TrainSentiment {
     /// The training configuration these arguments describe.
-    pub fn config(&self) -> finnews::train::Config {
-        let d = finnews::train::Config::default();
-        finnews::train::Config {
+    pub fn config(&self) -> train::Config {
+        train::Config {
             data_dir: self.data_dir.clone(),
             base_model: self.base_model.clone(),
             out: self.out.clone(),
             seed: self.seed,
-            epochs: self.epochs.unwrap_or(d.epochs),
-            batch_size: self.batch_size.unwrap_or(d.batch_size),
-            max_tokens: self.max_tokens.unwrap_or(d.max_tokens),
-            lr_encoder: self.lr.unwrap_or(d.lr_encoder),
-            lr_head: self.lr_head.unwrap_or(d.lr_head),
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            max_tokens: self.max_tokens,
+            lr_encoder: self.lr,
+            lr_head: self.lr_head,
             semeval: self.semeval,
             fiqa: self.fiqa,
             gold: self.gold.clone(),
             max_steps: self.max_steps,
             verbose: !self.quiet,
-            ..d
+            ..train::Config::default()
         }
     }
 }

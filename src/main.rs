@@ -57,13 +57,11 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
         Command::Analyze {
             mut inputs,
             output,
-            threads,
             quiet,
             progress,
             no_text,
-            fast,
+            pipeline,
         } => {
-            set_threads(threads)?;
             if inputs.is_empty() {
                 if io::stdin().is_terminal() {
                     eprintln!(
@@ -73,7 +71,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 }
                 inputs.push("-".to_string());
             }
-            let pipeline = build_pipeline(fast)?;
+            let pipeline = start_pipeline(&pipeline)?;
             let options = run::Options {
                 inputs,
                 output,
@@ -95,11 +93,9 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             gold,
             json,
             format,
-            threads,
-            fast,
+            pipeline,
         } => {
-            set_threads(threads)?;
-            let pipeline = build_pipeline(fast)?;
+            let pipeline = start_pipeline(&pipeline)?;
             let format = match format {
                 cli::EvalFormat::Gold => eval::Format::Gold,
                 cli::EvalFormat::Phrasebank => eval::Format::Phrasebank,
@@ -182,8 +178,10 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn build_pipeline(fast: bool) -> anyhow::Result<Pipeline> {
-    let pipeline = if fast {
+/// Starts the worker threads `--threads` asks for and builds the pipeline `--fast` picks.
+fn start_pipeline(args: &cli::PipelineArgs) -> anyhow::Result<Pipeline> {
+    set_threads(args.threads)?;
+    let pipeline = if args.fast {
         Pipeline::fast()
     } else {
         Pipeline::default_pipeline()

@@ -336,9 +336,9 @@ pub fn viterbi(logp: &[f32], n: usize) -> Vec<u8> {
     for k in 1..n {
         let mut next = [f32::NEG_INFINITY; L];
         for b in 0..L {
-            for a in 0..L {
-                if score[a] > f32::NEG_INFINITY && allowed(Some(a as u8), b as u8) {
-                    let s = score[a] + logp[k * L + b];
+            for (a, &prev) in score.iter().enumerate() {
+                if prev > f32::NEG_INFINITY && allowed(Some(a as u8), b as u8) {
+                    let s = prev + logp[k * L + b];
                     if s > next[b] {
                         next[b] = s;
                         back[k * L + b] = a as u8;

@@ -212,8 +212,8 @@ fn examples(path: &Path, model: &SentimentModel, cues: &Cues) -> Result<Examples
     let refs: Vec<&Document> = docs.iter().collect();
     let hidden = model.encoder().hidden_size();
     // Per document and sentence: pooled embedding and evidence.
-    let mut read: Vec<Vec<Option<(Vec<f32>, Evidence)>>> =
-        docs.iter().map(|d| vec![None; d.sentences.len()]).collect();
+    type Read = Option<(Vec<f32>, Evidence)>;
+    let mut read: Vec<Vec<Read>> = docs.iter().map(|d| vec![None; d.sentences.len()]).collect();
     let mut headings = Vec::new();
     read_batches(model, cues, &refs, true, |batch| {
         let pooled = batch

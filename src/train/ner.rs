@@ -899,7 +899,7 @@ pub fn train(config: &Config) -> Result<Report> {
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     };
-    let mut rng = SplitMix64::new(config.seed ^ 0x4e45_52);
+    let mut rng = SplitMix64::new(config.seed ^ 0x004e_4552);
     let mut optimizer = AdamW::new();
     for (name, var) in &vars {
         let dims = var.dims().to_vec();
