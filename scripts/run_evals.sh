@@ -24,6 +24,7 @@ for mode in default fast; do
     run "dev-$mode" eval corpus/gold/dev.jsonl "${flag[@]}"
     run "train-$mode" eval corpus/gold/train.jsonl "${flag[@]}"
     run "fpb-$mode" eval --format phrasebank "$DATA/fpb/train.tsv" "${flag[@]}"
+    run "fpb-held-out-$mode" eval --format phrasebank --held-out "$DATA/fpb/train.tsv" "${flag[@]}"
     run "finer-$mode" eval --format finer-ord "$DATA/finer-ord/val.csv" "${flag[@]}"
 done
 run sentences eval --format sentences corpus/sentences.jsonl --fast

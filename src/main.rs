@@ -93,8 +93,13 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
             gold,
             json,
             format,
+            held_out,
             pipeline,
         } => {
+            if held_out && format != cli::EvalFormat::Phrasebank {
+                eprintln!("finnews: --held-out needs --format phrasebank");
+                return Ok(ExitCode::from(2));
+            }
             let pipeline = start_pipeline(&pipeline)?;
             let format = match format {
                 cli::EvalFormat::Gold => eval::Format::Gold,
@@ -102,7 +107,11 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 cli::EvalFormat::FinerOrd => eval::Format::FinerOrd,
                 cli::EvalFormat::Sentences => eval::Format::Sentences,
             };
-            let report = eval::evaluate(&gold, format, &pipeline)?;
+            let report = if held_out {
+                eval::evaluate_held_out(&gold, eval::HeldOut::default(), &pipeline)?
+            } else {
+                eval::evaluate(&gold, format, &pipeline)?
+            };
             let mut out = io::stdout().lock();
             if json {
                 serde_json::to_writer(&mut out, &report.to_json())?;

@@ -324,6 +324,10 @@ fn missing_path_is_a_usage_error_before_any_work() {
         run(&["analyze", "--no-such-flag"], None).status.code(),
         Some(2)
     );
+    // So is a held-out split of a file that has none.
+    let out = run(&["eval", "--held-out", "corpus/gold/dev.jsonl"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format phrasebank"));
 }
 
 #[test]

@@ -324,6 +324,40 @@ fn phrasebank_reports_all_and_full_agreement() {
 }
 
 #[test]
+fn phrasebank_held_out_scores_the_sentences_the_trainer_holds_out() {
+    use finnews::eval::{HeldOut, evaluate_held_out};
+    use finnews::train::data::{label_index, load_phrasebank, stratified_split};
+    let dir = tempfile::tempdir().unwrap();
+    let mut tsv = String::from("text\tlabel\tagree\n");
+    for i in 0..60 {
+        let (label, agree) = [("positive", 100), ("negative", 75), ("neutral", 50)][i % 3];
+        tsv.push_str(&format!("Line {i} of the test file .\t{label}\t{agree}\n"));
+    }
+    let path = write(dir.path(), "fpb.tsv", &tsv);
+    let split = HeldOut {
+        fraction: 0.15,
+        seed: 2014,
+    };
+    let v = evaluate_held_out(&path, split, &pipeline())
+        .unwrap()
+        .to_json();
+    let (_, held) = stratified_split(load_phrasebank(&path).unwrap(), 0.15, 2014);
+    assert_eq!(held.len(), 9);
+    assert_eq!(v["articles"], 9);
+    // Per gold label, as many lines scored as the trainer held out.
+    for (i, label) in ["positive", "negative", "neutral"].into_iter().enumerate() {
+        let expected = held
+            .iter()
+            .filter(|e| label_index(e.label) == i as u32)
+            .count();
+        let row = &v["sentiment"]["by_label"][label];
+        let gold = row["tp"].as_u64().unwrap() + row["fn"].as_u64().unwrap();
+        assert_eq!(gold, expected as u64, "{label}");
+    }
+    assert_eq!(labeled(&v["sentiment_agree_100"]), 3);
+}
+
+#[test]
 fn finer_ord_counts_gold_entities_as_seqeval_does() {
     let dir = tempfile::tempdir().unwrap();
     // Document 0: "Maria Lopez joined Harbor Bank in Lisbon , Portugal ." / "Harbor Bank rose ."

@@ -12,9 +12,9 @@
 //! a checkpoint of any BERT-family model (MiniLM, BERT-base, FinBERT) loads as is.
 //!
 //! The same code serves inference and training. At inference layer norm and softmax use the
-//! fused kernels and GELU a vectorizable erf ([`GeluErf`]); in training ([`Mode::Train`]) they are written out of differentiable
-//! operations, and dropout is applied with masks drawn from a seeded generator, so that a
-//! training run is reproducible.
+//! fused kernels and GELU a vectorizable erf ([`GeluErf`]); in training ([`Mode::Train`])
+//! they are written out of differentiable operations, and dropout is applied with masks drawn
+//! from a seeded generator, so that a training run is reproducible.
 
 use candle_core::{D, DType, Module, Result, Tensor};
 use candle_nn::{Embedding, Linear, VarBuilder};

@@ -17,8 +17,9 @@ use crate::document::{Document, EntityType, Format as TextFormat, Origin, Polari
 use crate::error::{Error, Result};
 use crate::eval::gold::SENTIMENT_LABELS;
 use crate::eval::metrics::{Accuracy, Bio, Confusion, Counts, chunks, match_exact, match_typed};
-use crate::eval::{Report, read_text, run_all};
+use crate::eval::{HeldOut, Report, read_text, run_all};
 use crate::pipeline::Pipeline;
+use crate::train::data;
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::Path;
@@ -48,10 +49,61 @@ fn columns<const N: usize>(path: &Path, header: &[String], names: [&str; N]) -> 
     Ok(found)
 }
 
-/// Financial PhraseBank: the predicted label of a line is the document's sentiment where the
-/// aggregate stage set one, else its first sentence's; with neither, the line counts as
-/// `none`, a miss.
-pub fn phrasebank(path: &Path, pipeline: &Pipeline) -> Result<Report> {
+/// Financial PhraseBank: each line is one labeled sentence. Its predicted label is the
+/// pipeline's sentence sentiment when the line reads as one sentence; when the splitter cuts
+/// it into several, the article sentiment the pipeline gives those sentences together; with
+/// neither, the line counts as `none`, a miss. With `held_out`, only the lines
+/// `finnews train sentiment` holds out of this file with that split are scored.
+pub fn phrasebank(path: &Path, pipeline: &Pipeline, held_out: Option<HeldOut>) -> Result<Report> {
+    let PhrasebankLines {
+        mut docs,
+        mut gold,
+        split_keys,
+        has_agree,
+    } = read_phrasebank(path)?;
+    if let Some(split) = held_out {
+        let (_, valid) = data::stratified_indices(&split_keys, split.fraction, split.seed);
+        let mut keep = vec![false; docs.len()];
+        for i in valid {
+            keep[i] = true;
+        }
+        (docs, gold) = docs
+            .into_iter()
+            .zip(gold)
+            .zip(keep)
+            .filter_map(|(line, keep)| keep.then_some(line))
+            .unzip();
+    }
+
+    let (docs, failures) = run_all(pipeline, docs);
+    let mut all = Confusion::new(&SENTIMENT_LABELS, &["none"], 3);
+    let mut agreed = all.clone();
+    for (doc, &(label, agree_100)) in docs.iter().zip(&gold) {
+        let predicted = line_label(doc).map_or(SENTIMENT_LABELS.len(), polarity_index);
+        all.add(polarity_index(label), predicted);
+        if agree_100 {
+            agreed.add(polarity_index(label), predicted);
+        }
+    }
+    let mut report = Report::empty(crate::eval::Format::Phrasebank, docs.len(), failures);
+    report.sentiment = Some(all);
+    if has_agree {
+        report.sentiment_agree_100 = Some(agreed);
+    }
+    Ok(report)
+}
+
+/// The lines of a PhraseBank file, each a one-sentence document.
+struct PhrasebankLines {
+    docs: Vec<Document>,
+    /// Per line: the gold label and whether every annotator agreed.
+    gold: Vec<(Polarity, bool)>,
+    /// Per line: the group the trainer's split holds it out from ([`data::split_key`]).
+    split_keys: Vec<(u32, Option<u8>)>,
+    has_agree: bool,
+}
+
+fn read_phrasebank(path: &Path) -> Result<PhrasebankLines> {
     let content = read_text(path)?;
     let mut lines = content.lines().enumerate();
     let header: Vec<String> = match lines.next() {
@@ -74,6 +126,7 @@ pub fn phrasebank(path: &Path, pipeline: &Pipeline) -> Result<Report> {
     let source = path.display().to_string();
     let mut docs = Vec::new();
     let mut gold = Vec::new();
+    let mut split_keys = Vec::new();
     for (i, line) in lines {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
@@ -103,19 +156,20 @@ pub fn phrasebank(path: &Path, pipeline: &Pipeline) -> Result<Report> {
                 ));
             }
         };
-        let agree_100 = match agree_col {
-            Some(c) => {
-                let agree: f64 = fields[c].trim().parse().map_err(|_| {
-                    invalid(
-                        path,
-                        i + 1,
-                        format!("agreement {:?} is not a number", fields[c]),
-                    )
-                })?;
-                agree == 100.0
-            }
-            None => false,
+        let agree = match agree_col {
+            Some(c) => Some(fields[c].trim().parse::<f64>().map_err(|_| {
+                invalid(
+                    path,
+                    i + 1,
+                    format!("agreement {:?} is not a number", fields[c]),
+                )
+            })?),
+            None => None,
         };
+        let agree_100 = agree == Some(100.0);
+        // As the trainer reads the agreement (`train::data::load_phrasebank`).
+        let agree_level = agree_col.and_then(|c| fields[c].trim().parse::<u8>().ok());
+        split_keys.push(data::split_key(label, agree_level));
         let origin = Origin {
             source: source.clone(),
             line: Some(i + 1),
@@ -129,25 +183,21 @@ pub fn phrasebank(path: &Path, pipeline: &Pipeline) -> Result<Report> {
         gold.push((label, agree_100));
     }
 
-    let (docs, failures) = run_all(pipeline, docs);
-    let mut all = Confusion::new(&SENTIMENT_LABELS, &["none"], 3);
-    let mut agreed = all.clone();
-    for (doc, &(label, agree_100)) in docs.iter().zip(&gold) {
-        let predicted = doc
-            .sentiment
-            .or_else(|| doc.sentences.first().and_then(|s| s.sentiment))
-            .map_or(SENTIMENT_LABELS.len(), |s| polarity_index(s.label));
-        all.add(polarity_index(label), predicted);
-        if agree_100 {
-            agreed.add(polarity_index(label), predicted);
-        }
+    Ok(PhrasebankLines {
+        docs,
+        gold,
+        split_keys,
+        has_agree: agree_col.is_some(),
+    })
+}
+
+/// The pipeline's label of one PhraseBank line: its sentence's, or, when the splitter cut the
+/// line into several sentences, the article's (see [`phrasebank`]).
+fn line_label(doc: &Document) -> Option<Polarity> {
+    match doc.sentences.as_slice() {
+        [one] => one.sentiment.map(|s| s.label),
+        _ => doc.sentiment.map(|s| s.label),
     }
-    let mut report = Report::empty(crate::eval::Format::Phrasebank, docs.len(), failures);
-    report.sentiment = Some(all);
-    if agree_col.is_some() {
-        report.sentiment_agree_100 = Some(agreed);
-    }
-    Ok(report)
 }
 
 fn polarity_index(p: Polarity) -> usize {
@@ -477,6 +527,61 @@ pub fn sentences(path: &Path) -> Result<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phrasebank_line_is_scored_by_its_sentence() {
+        use crate::document::{Sentence, Sentiment};
+        let sentiment = |label| Sentiment {
+            label,
+            score: 0.5,
+            probs: None,
+        };
+        let sentence = |start, end, label| Sentence {
+            span: Span::new(start, end),
+            section: 0,
+            sentiment: Some(sentiment(label)),
+            claim: None,
+            entities: Vec::new(),
+        };
+        // One sentence: its own label, not the article's (whose rule tips toward polar
+        // labels, a reading meant for many sentences).
+        let mut doc = Document::from_text("a", "Sales were flat. Margins rose.");
+        doc.sentiment = Some(sentiment(Polarity::Positive));
+        doc.sentences = vec![sentence(0, 30, Polarity::Neutral)];
+        assert_eq!(line_label(&doc), Some(Polarity::Neutral));
+        // Cut into two: the article's label over both.
+        doc.sentences = vec![
+            sentence(0, 16, Polarity::Neutral),
+            sentence(17, 30, Polarity::Positive),
+        ];
+        assert_eq!(line_label(&doc), Some(Polarity::Positive));
+        doc.sentiment = None;
+        assert_eq!(line_label(&doc), None);
+    }
+
+    #[test]
+    fn phrasebank_lines_fall_in_the_trainers_split_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fpb.tsv");
+        std::fs::write(
+            &path,
+            "text\tlabel\tagree\nProfit rose .\tpositive\t100\n\nSales fell .\tnegative\t66\n\
+             It has 30 staff .\tneutral\t50\nCosts rose .\tnegative\t75\n",
+        )
+        .unwrap();
+        let lines = read_phrasebank(&path).unwrap();
+        let trainer: Vec<_> = data::load_phrasebank(&path)
+            .unwrap()
+            .iter()
+            .map(|e| data::split_key(e.label, e.agree))
+            .collect();
+        assert_eq!(lines.split_keys, trainer);
+        assert_eq!(lines.docs.len(), 4);
+        assert_eq!(
+            lines.split_keys[1],
+            (data::label_index(Polarity::Negative), Some(66))
+        );
+    }
 
     #[test]
     fn csv_fields_with_quotes() {

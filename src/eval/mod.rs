@@ -84,10 +84,35 @@ impl std::str::FromStr for Format {
 pub fn evaluate(path: &Path, format: Format, pipeline: &Pipeline) -> Result<Report> {
     match format {
         Format::Gold => Ok(evaluate_gold(&gold::read(path)?, pipeline)),
-        Format::Phrasebank => adapters::phrasebank(path, pipeline),
+        Format::Phrasebank => adapters::phrasebank(path, pipeline, None),
         Format::FinerOrd => adapters::finer_ord(path, pipeline),
         Format::Sentences => adapters::sentences(path),
     }
+}
+
+/// The split `finnews train sentiment` holds out of Financial PhraseBank: a stratified
+/// `fraction` of every (label, agreement) group, chosen by `seed`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeldOut {
+    pub fraction: f64,
+    pub seed: u64,
+}
+
+impl Default for HeldOut {
+    /// The trainer's default split, the one the shipped sentiment model was validated on.
+    fn default() -> Self {
+        let config = crate::train::Config::default();
+        HeldOut {
+            fraction: config.validation_fraction,
+            seed: config.split_seed,
+        }
+    }
+}
+
+/// Financial PhraseBank TSV -> the scores of only the sentences `split` holds out: the
+/// sentiment model's fair figure on the file it was trained on.
+pub fn evaluate_held_out(path: &Path, split: HeldOut, pipeline: &Pipeline) -> Result<Report> {
+    adapters::phrasebank(path, pipeline, Some(split))
 }
 
 /// Scores the pipeline on gold records already read.

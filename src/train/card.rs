@@ -156,7 +156,11 @@ pub fn model_card(report: &Report) -> String {
     let _ = writeln!(
         s,
         "\nKept: epoch {}, accuracy {:.4} on {} held-out sentences, {:.4} on the {} of them where \
-         all annotators agreed.\n\n{}\
+         all annotators agreed.\n\n\
+         The same sentences through the whole pipeline, with the shipped weights: `finnews eval \
+         --format phrasebank --held-out ../shared/data/fpb/train.tsv`. It can differ from the \
+         figures above by a sentence or two: the trainer reads each line whole with f32 weights; \
+         the pipeline reads the f16 weights and splits a line into sentences first.\n\n{}\
          ## Limitations\n\n\
          - Trained mostly on sentences from Finnish company press releases of 2004-2011 \
          (Financial PhraseBank); the wording of other markets and years and of social media \

@@ -187,27 +187,52 @@ pub fn load_gold(path: &Path) -> Result<Vec<Example>> {
 }
 
 /// Splits `examples` into (train, validation), holding out `fraction` of every
-/// (label, agreement) group, chosen by `seed`.
+/// (label, agreement) group, chosen by `seed` (see [`stratified_indices`]).
 pub fn stratified_split(
     examples: Vec<Example>,
     fraction: f64,
     seed: u64,
 ) -> (Vec<Example>, Vec<Example>) {
-    let mut groups: BTreeMap<(u32, Option<u8>), Vec<Example>> = BTreeMap::new();
-    for e in examples {
-        groups
-            .entry((label_index(e.label), e.agree))
-            .or_default()
-            .push(e);
+    let keys: Vec<_> = examples
+        .iter()
+        .map(|e| split_key(e.label, e.agree))
+        .collect();
+    let (train, valid) = stratified_indices(&keys, fraction, seed);
+    let mut slots: Vec<Option<Example>> = examples.into_iter().map(Some).collect();
+    let mut take = |indices: Vec<usize>| -> Vec<Example> {
+        indices
+            .into_iter()
+            .filter_map(|i| slots[i].take())
+            .collect()
+    };
+    (take(train), take(valid))
+}
+
+/// The group an example is held out from: its label and its agreement level.
+pub fn split_key(label: Polarity, agree: Option<u8>) -> (u32, Option<u8>) {
+    (label_index(label), agree)
+}
+
+/// The positions of (train, validation) examples, given each example's [`split_key`]:
+/// every group, in the order of its key, is shuffled by `seed` and its first `fraction`
+/// held out. `finnews eval --held-out` calls it to score the very sentences the trainer held
+/// out.
+pub fn stratified_indices(
+    keys: &[(u32, Option<u8>)],
+    fraction: f64,
+    seed: u64,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut groups: BTreeMap<(u32, Option<u8>), Vec<usize>> = BTreeMap::new();
+    for (i, &key) in keys.iter().enumerate() {
+        groups.entry(key).or_default().push(i);
     }
     let mut rng = SplitMix64::new(seed);
     let (mut train, mut valid) = (Vec::new(), Vec::new());
     for (_, mut group) in groups {
         rng.shuffle(&mut group);
         let n = (group.len() as f64 * fraction).round() as usize;
-        let rest = group.split_off(n);
-        valid.extend(group);
-        train.extend(rest);
+        valid.extend_from_slice(&group[..n]);
+        train.extend_from_slice(&group[n..]);
     }
     (train, valid)
 }
@@ -251,6 +276,35 @@ mod tests {
             6
         );
         assert_eq!(stratified_split(all, 0.15, 3).1, valid);
+    }
+
+    #[test]
+    fn split_by_indices_matches_shuffling_the_examples_themselves() {
+        // The split as the shipped model's trainer made it: each group's examples shuffled
+        // in place. Splitting by positions must pick the same sentences in the same order,
+        // or a retrain would no longer reproduce the model.
+        let all: Vec<Example> = (0..300)
+            .map(|i| {
+                let label = [Polarity::Positive, Polarity::Negative, Polarity::Neutral][i % 3];
+                ex(&format!("s{i}"), label, [50, 66, 75, 100][i % 4])
+            })
+            .collect();
+        let mut groups: BTreeMap<(u32, Option<u8>), Vec<Example>> = BTreeMap::new();
+        for e in all.clone() {
+            groups
+                .entry(split_key(e.label, e.agree))
+                .or_default()
+                .push(e);
+        }
+        let mut rng = SplitMix64::new(2014);
+        let (mut train, mut valid) = (Vec::new(), Vec::new());
+        for (_, mut group) in groups {
+            rng.shuffle(&mut group);
+            let n = (group.len() as f64 * 0.15).round() as usize;
+            train.extend(group.split_off(n));
+            valid.extend(group);
+        }
+        assert_eq!(stratified_split(all, 0.15, 2014), (train, valid));
     }
 
     #[test]
