@@ -104,91 +104,29 @@ struct PhrasebankLines {
 }
 
 fn read_phrasebank(path: &Path) -> Result<PhrasebankLines> {
-    let content = read_text(path)?;
-    let mut lines = content.lines().enumerate();
-    let header: Vec<String> = match lines.next() {
-        Some((_, h)) => h
-            .trim_end_matches('\r')
-            .split('\t')
-            .map(str::to_string)
-            .collect(),
-        None => {
-            return Err(invalid(
-                path,
-                1,
-                "empty file (expected a header `text\tlabel\tagree`)",
-            ));
-        }
-    };
-    let [text_col, label_col] = columns(path, &header, ["text", "label"])?;
-    let agree_col = header.iter().position(|h| h.trim() == "agree");
-
     let source = path.display().to_string();
-    let mut docs = Vec::new();
-    let mut gold = Vec::new();
-    let mut split_keys = Vec::new();
-    for (i, line) in lines {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        if fields.len() != header.len() {
-            return Err(invalid(
-                path,
-                i + 1,
-                format!(
-                    "{} tab-separated fields, expected {}",
-                    fields.len(),
-                    header.len()
-                ),
-            ));
-        }
-        let label = match fields[label_col].trim() {
-            "positive" => Polarity::Positive,
-            "negative" => Polarity::Negative,
-            "neutral" => Polarity::Neutral,
-            other => {
-                return Err(invalid(
-                    path,
-                    i + 1,
-                    format!("label {other:?} (expected positive, negative or neutral)"),
-                ));
-            }
-        };
-        let agree = match agree_col {
-            Some(c) => Some(fields[c].trim().parse::<f64>().map_err(|_| {
-                invalid(
-                    path,
-                    i + 1,
-                    format!("agreement {:?} is not a number", fields[c]),
-                )
-            })?),
-            None => None,
-        };
-        let agree_100 = agree == Some(100.0);
-        // As the trainer reads the agreement (`train::data::load_phrasebank`).
-        let agree_level = agree_col.and_then(|c| fields[c].trim().parse::<u8>().ok());
-        split_keys.push(data::split_key(label, agree_level));
+    let mut lines = PhrasebankLines {
+        docs: Vec::new(),
+        gold: Vec::new(),
+        split_keys: Vec::new(),
+        has_agree: false,
+    };
+    for (line, e) in data::read_phrasebank(path)? {
         let origin = Origin {
             source: source.clone(),
-            line: Some(i + 1),
+            line: Some(line),
         };
-        docs.push(Document::new(
+        lines.docs.push(Document::new(
             origin.to_string(),
-            fields[text_col],
+            e.text,
             origin,
             TextFormat::Plain,
         ));
-        gold.push((label, agree_100));
+        lines.gold.push((e.label, e.agree == Some(100)));
+        lines.split_keys.push(data::split_key(e.label, e.agree));
+        lines.has_agree |= e.agree.is_some();
     }
-
-    Ok(PhrasebankLines {
-        docs,
-        gold,
-        split_keys,
-        has_agree: agree_col.is_some(),
-    })
+    Ok(lines)
 }
 
 /// The pipeline's label of one PhraseBank line: its sentence's, or, when the splitter cut the
@@ -557,30 +495,6 @@ mod tests {
         assert_eq!(line_label(&doc), Some(Polarity::Positive));
         doc.sentiment = None;
         assert_eq!(line_label(&doc), None);
-    }
-
-    #[test]
-    fn phrasebank_lines_fall_in_the_trainers_split_groups() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("fpb.tsv");
-        std::fs::write(
-            &path,
-            "text\tlabel\tagree\nProfit rose .\tpositive\t100\n\nSales fell .\tnegative\t66\n\
-             It has 30 staff .\tneutral\t50\nCosts rose .\tnegative\t75\n",
-        )
-        .unwrap();
-        let lines = read_phrasebank(&path).unwrap();
-        let trainer: Vec<_> = data::load_phrasebank(&path)
-            .unwrap()
-            .iter()
-            .map(|e| data::split_key(e.label, e.agree))
-            .collect();
-        assert_eq!(lines.split_keys, trainer);
-        assert_eq!(lines.docs.len(), 4);
-        assert_eq!(
-            lines.split_keys[1],
-            (data::label_index(Polarity::Negative), Some(66))
-        );
     }
 
     #[test]

@@ -69,29 +69,87 @@ fn parse_json(path: &Path, text: &str) -> Result<serde_json::Value> {
     })
 }
 
-/// Financial PhraseBank TSV with a header: `text`, `label`, `agree`.
+/// Financial PhraseBank TSV -> its labeled sentences.
 pub fn load_phrasebank(path: &Path) -> Result<Vec<Example>> {
-    let text = read(path)?;
+    Ok(read_phrasebank(path)?.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Financial PhraseBank TSV with a header naming a `text` and a `label` column and,
+/// optionally, `agree` -> each line's number (1-based) and labeled sentence. Blank lines are
+/// skipped; a malformed line is an error naming `FILE:LINE`.
+///
+/// ```text
+/// text\tlabel\tagree
+/// Sales rose 5% .\tpositive\t100    -> (2, Example { "Sales rose 5% .", Positive, Some(100) })
+/// ```
+pub fn read_phrasebank(path: &Path) -> Result<Vec<(usize, Example)>> {
+    let content = read(path)?;
+    let invalid = |line: usize, message: String| {
+        Error::Invalid(format!("{}:{line}: {message}", path.display()))
+    };
+    let mut lines = content.lines().enumerate();
+    let Some((_, header)) = lines.next() else {
+        return Err(invalid(
+            1,
+            "empty file (expected a header `text\tlabel\tagree`)".into(),
+        ));
+    };
+    let header: Vec<&str> = header
+        .trim_end_matches('\r')
+        .split('\t')
+        .map(str::trim)
+        .collect();
+    let column = |name: &str| header.iter().position(|h| *h == name);
+    let (Some(text_col), Some(label_col)) = (column("text"), column("label")) else {
+        return Err(invalid(
+            1,
+            "header has no `text` and `label` columns (expected text, label, agree)".into(),
+        ));
+    };
+    let agree_col = column("agree");
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate().skip(1) {
+    for (i, line) in lines {
+        let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
             continue;
         }
-        let mut cols = line.split('\t');
-        let (Some(t), Some(l), agree) = (cols.next(), cols.next(), cols.next()) else {
-            return Err(bad(
-                path,
-                format!("line {}: expected text, label, agree", i + 1),
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() != header.len() {
+            return Err(invalid(
+                i + 1,
+                format!(
+                    "{} tab-separated fields, expected {}",
+                    fields.len(),
+                    header.len()
+                ),
             ));
+        }
+        let label = parse_label(fields[label_col]).ok_or_else(|| {
+            invalid(
+                i + 1,
+                format!(
+                    "label {:?} (expected positive, negative or neutral)",
+                    fields[label_col]
+                ),
+            )
+        })?;
+        let agree = match agree_col {
+            Some(c) => Some(fields[c].trim().parse::<u8>().map_err(|_| {
+                invalid(
+                    i + 1,
+                    format!("agreement {:?} is not a whole percentage", fields[c]),
+                )
+            })?),
+            None => None,
         };
-        let label =
-            parse_label(l).ok_or_else(|| bad(path, format!("line {}: label {l:?}", i + 1)))?;
-        let agree = agree.and_then(|a| a.trim().parse().ok());
-        out.push(Example {
-            text: t.to_string(),
-            label,
-            agree,
-        });
+        out.push((
+            i + 1,
+            Example {
+                text: fields[text_col].to_string(),
+                label,
+                agree,
+            },
+        ));
     }
     Ok(out)
 }
@@ -309,16 +367,34 @@ mod tests {
 
     #[test]
     fn phrasebank_lines_parse() -> Result<()> {
-        let dir = std::env::temp_dir().join(format!("finnews-fpb-{}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join("t.tsv");
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("t.tsv");
         std::fs::write(
             &path,
-            "text\tlabel\tagree\nProfit doubled .\tpositive\t75\n",
+            "text\tlabel\tagree\nProfit doubled .\tpositive\t75\n\nCosts rose .\tnegative\t100\r\n",
         )?;
+        assert_eq!(
+            read_phrasebank(&path)?,
+            vec![
+                (2, ex("Profit doubled .", Polarity::Positive, 75)),
+                (4, ex("Costs rose .", Polarity::Negative, 100)),
+            ]
+        );
+        // Columns are found by name; `agree` may be missing.
+        std::fs::write(&path, "label\ttext\nneutral\tIt has 30 staff .\n")?;
         let got = load_phrasebank(&path)?;
-        std::fs::remove_dir_all(&dir)?;
-        assert_eq!(got, vec![ex("Profit doubled .", Polarity::Positive, 75)]);
+        assert_eq!((got[0].label, got[0].agree), (Polarity::Neutral, None));
+        assert_eq!(got[0].text, "It has 30 staff .");
+        // A bad line names its place.
+        for bad in [
+            "text\tlabel\tagree\nOk .\tneutral\t50\nUp .\tupbeat\t100\n",
+            "text\tlabel\tagree\nOk .\tneutral\t50\nUp .\tpositive\tmost\n",
+            "text\tlabel\tagree\nOk .\tneutral\t50\nUp .\tpositive\n",
+        ] {
+            std::fs::write(&path, bad)?;
+            let err = read_phrasebank(&path).unwrap_err().to_string();
+            assert!(err.contains("t.tsv:3"), "{err}");
+        }
         Ok(())
     }
 }
