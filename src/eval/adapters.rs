@@ -55,25 +55,36 @@ fn columns<const N: usize>(path: &Path, header: &[String], names: [&str; N]) -> 
 /// neither, the line counts as `none`, a miss. With `held_out`, only the lines
 /// `finnews train sentiment` holds out of this file with that split are scored.
 pub fn phrasebank(path: &Path, pipeline: &Pipeline, held_out: Option<HeldOut>) -> Result<Report> {
-    let PhrasebankLines {
-        mut docs,
-        mut gold,
-        split_keys,
-        has_agree,
-    } = read_phrasebank(path)?;
+    let mut lines = data::read_phrasebank(path)?;
+    let has_agree = lines.iter().any(|(_, e)| e.agree.is_some());
     if let Some(split) = held_out {
-        let (_, valid) = data::stratified_indices(&split_keys, split.fraction, split.seed);
-        let mut keep = vec![false; docs.len()];
+        let keys: Vec<_> = lines
+            .iter()
+            .map(|(_, e)| data::split_key(e.label, e.agree))
+            .collect();
+        let (_, valid) = data::stratified_indices(&keys, split.fraction, split.seed);
+        let mut keep = vec![false; lines.len()];
         for i in valid {
             keep[i] = true;
         }
-        (docs, gold) = docs
-            .into_iter()
-            .zip(gold)
-            .zip(keep)
-            .filter_map(|(line, keep)| keep.then_some(line))
-            .unzip();
+        let mut keep = keep.into_iter();
+        lines.retain(|_| keep.next().unwrap_or(false));
     }
+    let gold: Vec<(Polarity, bool)> = lines
+        .iter()
+        .map(|(_, e)| (e.label, e.agree == Some(100)))
+        .collect();
+    let source = path.display().to_string();
+    let docs = lines
+        .into_iter()
+        .map(|(line, e)| {
+            let origin = Origin {
+                source: source.clone(),
+                line: Some(line),
+            };
+            Document::new(origin.to_string(), e.text, origin, TextFormat::Plain)
+        })
+        .collect();
 
     let (docs, failures) = run_all(pipeline, docs);
     let mut all = Confusion::new(&SENTIMENT_LABELS, &["none"], 3);
@@ -91,42 +102,6 @@ pub fn phrasebank(path: &Path, pipeline: &Pipeline, held_out: Option<HeldOut>) -
         report.sentiment_agree_100 = Some(agreed);
     }
     Ok(report)
-}
-
-/// The lines of a PhraseBank file, each a one-sentence document.
-struct PhrasebankLines {
-    docs: Vec<Document>,
-    /// Per line: the gold label and whether every annotator agreed.
-    gold: Vec<(Polarity, bool)>,
-    /// Per line: the group the trainer's split holds it out from ([`data::split_key`]).
-    split_keys: Vec<(u32, Option<u8>)>,
-    has_agree: bool,
-}
-
-fn read_phrasebank(path: &Path) -> Result<PhrasebankLines> {
-    let source = path.display().to_string();
-    let mut lines = PhrasebankLines {
-        docs: Vec::new(),
-        gold: Vec::new(),
-        split_keys: Vec::new(),
-        has_agree: false,
-    };
-    for (line, e) in data::read_phrasebank(path)? {
-        let origin = Origin {
-            source: source.clone(),
-            line: Some(line),
-        };
-        lines.docs.push(Document::new(
-            origin.to_string(),
-            e.text,
-            origin,
-            TextFormat::Plain,
-        ));
-        lines.gold.push((e.label, e.agree == Some(100)));
-        lines.split_keys.push(data::split_key(e.label, e.agree));
-        lines.has_agree |= e.agree.is_some();
-    }
-    Ok(lines)
 }
 
 /// The pipeline's label of one PhraseBank line: its sentence's, or, when the splitter cut the
