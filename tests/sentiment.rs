@@ -212,3 +212,27 @@ fn custom_lists() {
     assert_eq!(lex.score("A meh year.").label, Polarity::Neutral);
     assert!(Lexicon::from_lists(&Config::default(), "", "", "pol\tmeh").is_err());
 }
+
+#[test]
+fn companies_are_read_from_the_sentences_about_them() {
+    use finnews::Pipeline;
+    let text = "Nvidia raised its full-year forecast after data center sales jumped 40%. \
+                Nvidia said demand for its chips remained strong. \
+                The market for such chips also includes Advanced Micro Devices and Intel.";
+    let mut doc = finnews::Document::from_text("t", text);
+    Pipeline::fast().unwrap().run(&mut doc).unwrap();
+    let company = |id: &str| {
+        doc.companies
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("{id} not linked: {:?}", doc.companies))
+    };
+    // The main company, named most, takes the article's reading.
+    assert_eq!(company("NVDA").sentiment, doc.sentiment);
+    assert_eq!(doc.sentiment.unwrap().label, Polarity::Positive);
+    // Named only inside a sentence about something else: neutral, without probabilities.
+    for id in ["AMD", "INTC"] {
+        let s = company(id).sentiment.unwrap();
+        assert_eq!((s.label, s.probs), (Polarity::Neutral, None), "{id}");
+    }
+}
