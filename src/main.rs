@@ -101,15 +101,15 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             }
             let pipeline = start_pipeline(&pipeline)?;
-            let format = match format {
-                cli::EvalFormat::Gold => eval::Format::Gold,
-                cli::EvalFormat::Phrasebank => eval::Format::Phrasebank,
-                cli::EvalFormat::FinerOrd => eval::Format::FinerOrd,
-                cli::EvalFormat::Sentences => eval::Format::Sentences,
-            };
             let report = if held_out {
                 eval::evaluate_held_out(&gold, eval::HeldOut::default(), &pipeline)?
             } else {
+                let format = match format {
+                    cli::EvalFormat::Gold => eval::Format::Gold,
+                    cli::EvalFormat::Phrasebank => eval::Format::Phrasebank,
+                    cli::EvalFormat::FinerOrd => eval::Format::FinerOrd,
+                    cli::EvalFormat::Sentences => eval::Format::Sentences,
+                };
                 eval::evaluate(&gold, format, &pipeline)?
             };
             let mut out = io::stdout().lock();
